@@ -1,0 +1,57 @@
+# The course's two commands: `make lab` (learn) and `make test` (check everything).
+# Every target is idempotent: a second run reinstalls nothing that is already current.
+
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+LAB_ARGS ?=
+# JupyterLab refuses to run as root unless told to (containers, CI machines).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_ARGS ?=
+
+.PHONY: help venv dev data lab test lint format clean
+
+help:
+	@echo "make lab    install (once), fetch the datasets, start JupyterLab on notebooks/"
+	@echo "            extra JupyterLab options: make lab LAB_ARGS=\"--no-browser --port 8899\""
+	@echo "make test   install dev tools (once), run ruff, unit tests, sync check, nbval (fast mode)"
+	@echo "make venv   create or update .venv only"
+	@echo "make data   fetch the datasets into the data directory (skips what is there)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps record that the requirements were installed; they are redone only when a
+# requirements file or pyproject.toml is newer than the stamp.
+$(VENV)/.installed-runtime: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed-runtime
+
+dev: $(VENV)/.installed-dev
+
+data: venv
+	$(BIN)/python -m course_utils fetch all
+
+lab: venv data
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+lint: dev
+	$(BIN)/ruff check .
+
+test: dev
+	$(BIN)/ruff check .
+	COURSE_FAST=1 $(BIN)/python -m pytest -v -p no:cacheprovider tests notebooks \
+		--nbval-lax --nbval-current-env --nbval-cell-timeout=900 $(PYTEST_ARGS)
+
+format: dev
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

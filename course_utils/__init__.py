@@ -1,0 +1,28 @@
+"""Helpers for the course "Image classification with convolutional neural networks".
+
+Start every lesson with::
+
+    import course_utils
+    course_utils.setup()
+
+Modules: ``config`` (data folder, fast mode, seeds), ``data`` (download and
+load the datasets), ``plots`` (figures), ``evaluation`` (the one final test),
+``quiz`` and ``exercises`` (self-checks). Read any of them with ``help()``.
+"""
+
+from .config import data_dir, epochs, fast_mode, fast_size, set_seed, shrink
+from .environment import check_environment, setup
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "check_environment",
+    "data_dir",
+    "epochs",
+    "fast_mode",
+    "fast_size",
+    "set_seed",
+    "setup",
+    "shrink",
+]

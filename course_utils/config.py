@@ -1,0 +1,112 @@
+"""Course-wide switches: where the data lives, fast mode, and seeding.
+
+Three environment variables change how the course behaves:
+
+``COURSE_DATA_DIR``
+    The folder that holds the datasets (default: a per-user cache folder,
+    shown by ``python -m course_utils fetch --where``).
+``COURSE_DATA_MIRROR``
+    A base URL to download the same files from instead of the official hosts,
+    for example a workshop's LAN mirror.
+``COURSE_FAST``
+    ``1`` turns on *fast mode*: lessons train on a small slice of the data for
+    one epoch, so a whole notebook runs in seconds. Used by the tests; every
+    cell still runs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+APP_NAME = "cnn-course"
+DEFAULT_SEED = 42
+
+_TRUE = {"1", "true", "yes", "on"}
+
+T = TypeVar("T")
+
+
+def data_dir() -> Path:
+    """Return the folder that holds the course datasets.
+
+    It is ``$COURSE_DATA_DIR`` when that is set, otherwise a per-user cache
+    folder such as ``~/.cache/cnn-course`` on Linux. The folder is not created
+    here: the download code creates it when it needs to write.
+    """
+    env = os.environ.get("COURSE_DATA_DIR", "").strip()
+    if env:
+        return Path(env).expanduser().resolve()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def data_mirror() -> str | None:
+    """Return the base URL of the download mirror (``$COURSE_DATA_MIRROR``), or None."""
+    env = os.environ.get("COURSE_DATA_MIRROR", "").strip()
+    return env.rstrip("/") if env else None
+
+
+def fast_mode() -> bool:
+    """Return True when fast mode is on (``COURSE_FAST=1``).
+
+    In fast mode the lessons train on a small slice of the data for one
+    epoch. Numbers you see are then meaningless; the code paths are the same.
+    """
+    return os.environ.get("COURSE_FAST", "").strip().lower() in _TRUE
+
+
+def epochs(n: int) -> int:
+    """Return ``n`` epochs, or 1 in fast mode.
+
+    Write ``model.fit(..., epochs=epochs(10))`` in a lesson: it reads as
+    "ten epochs" and still finishes in seconds under test.
+    """
+    if n < 1:
+        raise ValueError(f"epochs must be at least 1, got {n}")
+    return 1 if fast_mode() else n
+
+
+def fast_size(n: int, fast: int = 1000) -> int:
+    """Return ``n``, or ``min(n, fast)`` in fast mode."""
+    return min(n, fast) if fast_mode() else n
+
+
+def shrink(*arrays: T, fast: int = 1000) -> tuple[T, ...]:
+    """Return the arrays unchanged, or only their first ``fast`` rows in fast mode.
+
+    All arrays must have the same length (images and their labels, say)::
+
+        x_train, y_train = shrink(x_train, y_train)
+
+    The first rows are kept (not a random sample), so fast mode is
+    reproducible without a seed.
+    """
+    if not arrays:
+        raise ValueError("shrink() needs at least one array")
+    lengths = {len(a) for a in arrays}  # type: ignore[arg-type]
+    if len(lengths) != 1:
+        raise ValueError(f"shrink() needs arrays of one length, got lengths {sorted(lengths)}")
+    if not fast_mode():
+        return tuple(arrays)
+    return tuple(a[:fast] for a in arrays)  # type: ignore[index]
+
+
+def set_seed(seed: int = DEFAULT_SEED) -> int:
+    """Seed Python's ``random``, NumPy and TensorFlow with one number.
+
+    Uses ``keras.utils.set_random_seed``, so two runs with the same seed on
+    the same machine start from the same weights and see batches in the
+    same order. Returns the seed.
+    """
+    import keras
+
+    seed = int(seed)
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    keras.utils.set_random_seed(seed)
+    np.random.seed(seed)
+    return seed

@@ -1,0 +1,102 @@
+"""``setup()``: the first call of every lesson."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+
+from . import config
+
+BANNER_WIDTH = 72
+
+
+def _fast_banner() -> str:
+    line = "=" * BANNER_WIDTH
+    text = (
+        "FAST MODE (COURSE_FAST=1): small data, 1 epoch. "
+        "Accuracies below are not meaningful."
+    )
+    return f"{line}\n{text}\n{line}"
+
+
+def setup(seed: int = config.DEFAULT_SEED, quiet_tf: bool = True) -> int:
+    """Prepare a lesson: seed everything and print what you are running on.
+
+    Call it once at the top of a notebook::
+
+        import course_utils
+        course_utils.setup()
+
+    It seeds Python, NumPy and TensorFlow with ``seed`` (through
+    ``keras.utils.set_random_seed``) so that the lesson gives the same numbers
+    every time, then prints the Python, TensorFlow and Keras versions, the
+    devices TensorFlow will use, where the data lives and, in fast mode, a
+    banner that says so. Returns the seed.
+
+    ``quiet_tf=True`` hides TensorFlow's informational log lines.
+    """
+    if quiet_tf:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import tensorflow as tf
+
+    if quiet_tf:
+        tf.get_logger().setLevel("ERROR")
+    seed = config.set_seed(seed)
+
+    gpus = tf.config.list_physical_devices("GPU")
+    device = f"GPU x{len(gpus)}" if gpus else f"CPU only ({os.cpu_count()} cores)"
+    print(f"Python {platform.python_version()} | TensorFlow {tf.__version__} | Keras {keras.__version__}")
+    print(f"Device: {device}")
+    print(f"Random seed: {seed}")
+    print(f"Data directory: {config.data_dir()}")
+    if config.fast_mode():
+        print(_fast_banner())
+    sys.stdout.flush()
+    return seed
+
+
+REQUIRED_PACKAGES = {
+    "tensorflow": "tensorflow",
+    "keras": "keras",
+    "numpy": "numpy",
+    "matplotlib": "matplotlib",
+    "seaborn": "seaborn",
+    "sklearn": "scikit-learn",
+    "PIL": "pillow",
+    "tqdm": "tqdm",
+    "ipywidgets": "ipywidgets",
+}
+
+
+def check_environment() -> bool:
+    """Print whether everything the course needs is installed, and return True if so.
+
+    Lesson 00 ends with this check. For each package it prints ``OK`` and the
+    version, or ``MISSING`` and the command that installs it. It also says
+    which datasets are already in the data directory (missing ones are
+    downloaded the first time a lesson needs them).
+    """
+    import importlib
+    import importlib.metadata
+
+    from . import data
+
+    ok = True
+    print(f"{'package':<14}{'status':<9}version")
+    for module, dist in REQUIRED_PACKAGES.items():
+        try:
+            importlib.import_module(module)
+            version = importlib.metadata.version(dist)
+            print(f"{dist:<14}{'OK':<9}{version}")
+        except ImportError:
+            ok = False
+            print(f"{dist:<14}{'MISSING':<9}fix: pip install -r requirements.txt")
+    print()
+    print(f"Data directory: {config.data_dir()}")
+    for name in data.DATASETS:
+        state = "present" if data.is_present(name) else "not yet downloaded"
+        print(f"  {name:<12}{state}")
+    print("\nAll packages are installed." if ok else "\nSome packages are missing: see above.")
+    return ok

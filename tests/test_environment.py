@@ -1,0 +1,68 @@
+"""course_utils.setup() and check_environment(); the one-line test evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import course_utils
+from course_utils.evaluation import evaluate_on_test
+
+
+def test_setup_prints_versions_seed_and_fast_banner(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import keras
+    import tensorflow as tf
+
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COURSE_FAST", "1")
+    assert course_utils.setup(seed=123) == 123
+    out = capsys.readouterr().out
+    assert f"TensorFlow {tf.__version__}" in out and f"Keras {keras.__version__}" in out
+    assert "Random seed: 123" in out and f"Data directory: {tmp_path}" in out
+    assert "CPU" in out or "GPU" in out
+    assert "FAST MODE" in out
+
+
+def test_setup_without_fast_mode_has_no_banner(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COURSE_FAST", "0")
+    course_utils.setup()
+    assert "FAST MODE" not in capsys.readouterr().out
+
+
+def test_check_environment_reports_packages_and_data(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    (tmp_path / "mnist.npz").write_bytes(b"x")
+    assert course_utils.check_environment() is True
+    out = capsys.readouterr().out
+    assert "tensorflow" in out and "MISSING" not in out
+    assert "mnist       present" in out and "cifar10     not yet downloaded" in out
+
+
+def test_evaluate_on_test_prints_the_fixed_format(capsys: pytest.CaptureFixture) -> None:
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]], dtype="float32")
+    y = np.array([0, 1, 1, 0])
+    expected = float(np.mean(model.predict(x, verbose=0).argmax(1) == y))
+    acc = evaluate_on_test(model, x, y)
+    assert acc == pytest.approx(expected)
+    assert capsys.readouterr().out == f"Test accuracy: {expected:.4f}\n"
+
+
+def test_evaluate_on_test_needs_an_accuracy_metric() -> None:
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match="metrics=\\['accuracy'\\]"):
+        evaluate_on_test(model, np.zeros((2, 2), "float32"), np.array([0, 1]))

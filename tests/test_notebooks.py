@@ -1,0 +1,86 @@
+"""Static checks on every lesson notebook (nbval runs them; this checks what is stored).
+
+- the .ipynb and its py:percent twin hold the same notebook;
+- the stored outputs come from one top-to-bottom run in full mode, without errors;
+- the lesson has the course's anatomy;
+- every figure is introduced by a markdown cell with alt text ("*Figure: ...*").
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+from conftest import ROOT
+from jupytext.compare import compare_notebooks
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+IDS = [p.stem for p in NOTEBOOKS]
+
+
+def test_lessons_00_and_01_exist() -> None:
+    assert {"00_prerequisites", "01_mnist_cnn"} <= set(IDS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_ipynb_and_py_twin_are_in_sync(path: Path) -> None:
+    twin = path.with_suffix(".py")
+    assert twin.exists(), f"{path.name} has no py:percent twin {twin.name}"
+    compare_notebooks(jupytext.read(twin), jupytext.read(path), fmt="py:percent")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_stored_outputs_are_one_full_run(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    counts = [c.get("execution_count") for c in code]
+    assert counts == list(range(1, len(code) + 1)), "outputs are not one top-to-bottom run"
+    for cell in code:
+        for out in cell.outputs:
+            assert out.output_type != "error", f"stored error in cell:\n{cell.source[:200]}"
+            assert "FAST MODE" not in str(out.get("text", "")), "outputs come from fast mode"
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_lesson_anatomy(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    for heading in ("Learning objectives", "Estimated time", "Key points", "Further reading"):
+        assert re.search(rf"^#+ .*{heading}", markdown, re.M | re.I), f"no '{heading}' section"
+    assert len(re.findall(r"^## Exercise", markdown, re.M)) >= 2, "fewer than two exercises"
+    assert "<summary>Solution" in markdown, "exercises need (collapsed) solutions"
+    assert "course_utils.setup(" in code and "show_quiz(" in code
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_figure_has_alt_text(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    last_markdown = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            last_markdown = cell.source
+            continue
+        has_figure = any("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+        if has_figure:
+            assert "*Figure:" in last_markdown, (
+                f"figure of cell\n{cell.source[:200]}\nis not introduced by '*Figure: ...*' alt text"
+            )
+
+
+def _test_accuracy(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    text = "".join(str(o.get("text", "")) for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs)
+    found = re.findall(r"^Test accuracy: (0\.\d{4})$", text, re.M)
+    assert len(found) == 1, f"expected one 'Test accuracy:' line, found {found}"
+    return float(found[0])
+
+
+def test_lesson_01_full_run_reaches_99_percent() -> None:
+    assert _test_accuracy(ROOT / "notebooks" / "01_mnist_cnn.ipynb") >= 0.99
