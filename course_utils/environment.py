@@ -20,7 +20,7 @@ def _fast_banner() -> str:
     return f"{line}\n{text}\n{line}"
 
 
-def setup(seed: int = config.DEFAULT_SEED, quiet_tf: bool = True) -> int:
+def setup(seed: int = config.DEFAULT_SEED, quiet_tf: bool = True) -> None:
     """Prepare a lesson: seed everything and print what you are running on.
 
     Call it once at the top of a notebook::
@@ -32,7 +32,7 @@ def setup(seed: int = config.DEFAULT_SEED, quiet_tf: bool = True) -> int:
     ``keras.utils.set_random_seed``) so that the lesson gives the same numbers
     every time, then prints the Python, TensorFlow and Keras versions, the
     devices TensorFlow will use, where the data lives and, in fast mode, a
-    banner that says so. Returns the seed.
+    banner that says so.
 
     ``quiet_tf=True`` hides TensorFlow's informational log lines.
     """
@@ -47,14 +47,16 @@ def setup(seed: int = config.DEFAULT_SEED, quiet_tf: bool = True) -> int:
 
     gpus = tf.config.list_physical_devices("GPU")
     device = f"GPU x{len(gpus)}" if gpus else f"CPU only ({os.cpu_count()} cores)"
-    print(f"Python {platform.python_version()} | TensorFlow {tf.__version__} | Keras {keras.__version__}")
+    print(
+        f"Python {platform.python_version()} | TensorFlow {tf.__version__} "
+        f"| Keras {keras.__version__}"
+    )
     print(f"Device: {device}")
     print(f"Random seed: {seed}")
     print(f"Data directory: {config.data_dir()}")
     if config.fast_mode():
         print(_fast_banner())
     sys.stdout.flush()
-    return seed
 
 
 REQUIRED_PACKAGES = {

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, SHARED_DATA
 from PIL import Image
 
+from conftest import ROOT, SHARED_DATA
 from course_utils import config, data
 
 # --------------------------------------------------------------- the data directory
@@ -182,7 +182,7 @@ def test_fetch_cifar10_converts_official_tarball(
     archive = mirror / "cifar-10-python.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         names = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
-        for name, (images, labels) in zip(names, batches):
+        for name, (images, labels) in zip(names, batches, strict=True):
             _add(tar, f"cifar-10-batches-py/{name}", _cifar_batch(images, labels))
         _add(tar, "cifar-10-batches-py/batches.meta", pickle.dumps({b"label_names": []}))
     _pin(monkeypatch, "cifar10", sha256=_sha256(archive))

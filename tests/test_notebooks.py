@@ -14,8 +14,9 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-from conftest import ROOT
 from jupytext.compare import compare_notebooks
+
+from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
@@ -52,7 +53,9 @@ def test_lesson_anatomy(path: Path) -> None:
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     for heading in ("Learning objectives", "Estimated time", "Key points", "Further reading"):
-        assert re.search(rf"^#+ .*{heading}", markdown, re.M | re.I), f"no '{heading}' section"
+        # a heading, or a bold lead-in such as "**Estimated time:** 45 minutes"
+        pattern = rf"^(#+ .*|\*\*){heading}"
+        assert re.search(pattern, markdown, re.M | re.I), f"no '{heading}' section"
     assert len(re.findall(r"^## Exercise", markdown, re.M)) >= 2, "fewer than two exercises"
     assert "<summary>Solution" in markdown, "exercises need (collapsed) solutions"
     assert "course_utils.setup(" in code and "show_quiz(" in code
@@ -69,7 +72,7 @@ def test_every_figure_has_alt_text(path: Path) -> None:
         has_figure = any("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
         if has_figure:
             assert "*Figure:" in last_markdown, (
-                f"figure of cell\n{cell.source[:200]}\nis not introduced by '*Figure: ...*' alt text"
+                f"figure of cell\n{cell.source[:200]}\nhas no '*Figure: ...*' alt text before it"
             )
 
 
