@@ -1,16 +1,13 @@
 """Figures for the lessons: sample images, class counts, training curves, predictions.
 
 Every function here draws one static figure and returns it as a
-``matplotlib.figure.Figure``. In a notebook, make the call the last line of a
-cell and the figure appears below it::
+``matplotlib.figure.Figure``. In a notebook, assign the result and the figure
+appears below the cell (a bare last-line call would show it twice)::
 
     from course_utils.plots import plot_samples
-    plot_samples(x_train, y_train, class_names=class_names)
+    fig = plot_samples(x_train, y_train, class_names=class_names)
 
-To save a figure instead, keep the return value::
-
-    fig = plot_samples(x_train, y_train)
-    fig.savefig("samples.png")
+Keep the return value to save the figure too: ``fig.savefig("samples.png")``.
 
 Read the help of any function with ``help(plot_samples)``.
 """

@@ -332,3 +332,54 @@ def test_report_prints_and_returns(capsys: pytest.CaptureFixture[str]) -> None:
     assert exercises._report(True, "fine.") is True
     assert exercises._report(False, "broken") is False
     assert capsys.readouterr().out == "✅ Correct — fine.\n❌ broken\n"
+
+
+# ---------------------------------------------------------------------------
+# Lesson 01
+# ---------------------------------------------------------------------------
+
+LESSON_01 = "01_mnist_cnn.ipynb"
+
+
+def test_lesson_01_solutions_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    assert set(solutions(LESSON_01)) == {1, 2}
+    ns = run_solution(LESSON_01, 1)
+    assert_passes(capsys, exercises.check_conv_params(ns["second_conv_params"]))
+    ns = run_solution(LESSON_01, 2)
+    assert_passes(capsys, exercises.check_feature_map_shapes(ns["sizes_after_each_layer"],
+                                                             ns["flattened_length"]))
+
+
+def test_conv_params_matches_keras(capsys: pytest.CaptureFixture[str]) -> None:
+    import keras
+
+    layer = keras.layers.Conv2D(64, 3)
+    layer.build((None, 13, 13, 32))
+    assert_passes(capsys, exercises.check_conv_params(layer.count_params()))
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    (64 * 3 * 3 * 32, "biases"),
+    (64 * 10, "all 32 input channels"),
+    (320, "first Conv2D"),
+    (0, "replace 0"),
+    (12345, "k·k·c"),
+    ("18496", "whole number"),
+    (None, "whole number"),
+])
+def test_conv_params_wrong_answers(capsys: pytest.CaptureFixture[str], answer: Any,
+                                   fragment: str) -> None:
+    assert_fails(capsys, exercises.check_conv_params(answer), fragment)
+
+
+@pytest.mark.parametrize("sizes, length, fragment", [
+    ([28, 28, 28, 28], 0, "first Conv2D"),
+    ([26, 13, 11, 6], 1600, "rounding down"),
+    ([26, 13, 11, 5], 25, "multiply by 64"),
+    ([26, 13, 11, 5], 1601, "height × width × feature maps"),
+    ([26, 13, 11], 1600, "4 numbers"),
+    (5, 1600, "list of 4 numbers"),
+])
+def test_feature_map_shapes_wrong_answers(capsys: pytest.CaptureFixture[str], sizes: Any,
+                                          length: Any, fragment: str) -> None:
+    assert_fails(capsys, exercises.check_feature_map_shapes(sizes, length), fragment)

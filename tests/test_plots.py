@@ -1,0 +1,113 @@
+"""course_utils.plots: every figure has a title and axis labels, and shows the right things."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+
+from course_utils import plots
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _image_axes(fig: Figure) -> list:
+    return [ax for ax in fig.axes if ax.images]
+
+
+def _has_title_and_labels(fig: Figure) -> bool:
+    title = fig._suptitle.get_text() if fig._suptitle else ""
+    labels = [fig._supxlabel.get_text() if fig._supxlabel else ""]
+    labels += [ax.get_xlabel() + ax.get_ylabel() for ax in fig.axes]
+    return bool(title) and any(labels)
+
+
+GREY = np.random.default_rng(0).integers(0, 256, (20, 28, 28), dtype=np.uint8)
+COLOUR = np.random.default_rng(1).integers(0, 256, (5, 32, 32, 3), dtype=np.uint8)
+
+
+def test_plot_samples_grid_with_class_names() -> None:
+    labels = np.arange(20) % 3
+    fig = plots.plot_samples(GREY, labels, ["zero", "one", "two"], n=16, title="Digits")
+    axes = _image_axes(fig)
+    assert len(axes) == 16
+    assert [ax.get_title() for ax in axes[:4]] == ["zero", "one", "two", "zero"]
+    assert fig._suptitle.get_text() == "Digits" and _has_title_and_labels(fig)
+
+
+def test_plot_samples_shows_all_when_fewer_and_reads_one_hot_labels() -> None:
+    one_hot = np.eye(10)[[3, 1, 4, 1, 5]]
+    fig = plots.plot_samples(COLOUR, one_hot, n=16)
+    axes = _image_axes(fig)
+    assert len(axes) == 5 and [ax.get_title() for ax in axes] == ["3", "1", "4", "1", "5"]
+    assert axes[0].images[0].get_array().shape == (32, 32, 3)
+
+
+def test_plot_samples_rejects_empty_and_mismatched_input() -> None:
+    with pytest.raises(ValueError):
+        plots.plot_samples(GREY[:0], np.array([], dtype=int))
+    with pytest.raises(ValueError, match="20 images but 3 labels"):
+        plots.plot_samples(GREY, np.array([1, 2, 3]))
+
+
+def test_plot_label_counts_bars_match_counts() -> None:
+    labels = np.array([0, 0, 1, 2, 2, 2])
+    fig = plots.plot_label_counts(labels, ["a", "b", "c"])
+    ax = fig.axes[0]
+    assert [p.get_height() for p in ax.patches] == [2, 1, 3]
+    assert ax.get_xlabel() == "class" and ax.get_ylabel() == "number of images"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert _has_title_and_labels(fig)
+
+
+HISTORY = {"accuracy": [0.8, 0.9, 0.95], "val_accuracy": [0.85, 0.88, 0.89],
+           "loss": [0.5, 0.3, 0.2], "val_loss": [0.4, 0.35, 0.36]}
+
+
+def test_plot_history_two_panels_train_and_validation() -> None:
+    fig = plots.plot_history(HISTORY, title="Run")
+    acc_ax, loss_ax = fig.axes
+    assert acc_ax.get_ylabel() == "accuracy" and loss_ax.get_ylabel() == "loss"
+    assert acc_ax.get_xlabel() == "epoch"
+    assert len(acc_ax.lines) == 2 and len(loss_ax.lines) == 2
+    np.testing.assert_array_equal(acc_ax.lines[0].get_xdata(), [1, 2, 3])  # epochs count from 1
+    np.testing.assert_allclose(acc_ax.lines[1].get_ydata(), HISTORY["val_accuracy"])
+    assert fig._suptitle.get_text() == "Run"
+
+
+def test_plot_history_accepts_keras_history_without_validation() -> None:
+    import keras
+
+    history = keras.callbacks.History()
+    history.history = {"accuracy": [0.7], "loss": [0.9]}
+    fig = plots.plot_history(history)
+    assert [len(ax.lines) for ax in fig.axes] == [1, 1]
+
+
+def test_plot_history_without_metrics_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="lr"):
+        plots.plot_history({"lr": [0.1]})
+
+
+def test_plot_predictions_marks_wrong_ones_red() -> None:
+    y_true = np.array([1, 2, 3, 4])
+    probs = np.eye(10)[[1, 7, 3, 4]] * 0.9 + 0.01
+    fig = plots.plot_predictions(COLOUR[:4], y_true, probs)
+    axes = _image_axes(fig)
+    assert "1 of 4 wrong" in fig._suptitle.get_text()
+    wrong_title = axes[1].title
+    assert to_rgba(wrong_title.get_color()) == to_rgba(plots.WRONG_COLOR)
+    assert to_rgba(axes[0].title.get_color()) == to_rgba(plots.RIGHT_COLOR)
+    assert "pred: 7 (91%)" in wrong_title.get_text() and "true: 2" in wrong_title.get_text()
+    assert _has_title_and_labels(fig)
+
+
+def test_errors_first_orders_mistakes_first_and_keeps_order() -> None:
+    order = plots.errors_first(np.array([0, 1, 2, 3, 4]), np.array([0, 9, 2, 9, 4]))
+    assert order.tolist() == [1, 3, 0, 2, 4]
