@@ -317,7 +317,7 @@ def plot_history(history: Any, title: str = "Training history") -> Figure:
                 linestyle="--",
                 label="validation",
             )
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
         if train.size == 1:
             ax.set_xlim(0.5, 1.5)
         ax.set_xlabel("epoch")

@@ -111,3 +111,39 @@ def test_plot_predictions_marks_wrong_ones_red() -> None:
 def test_errors_first_orders_mistakes_first_and_keeps_order() -> None:
     order = plots.errors_first(np.array([0, 1, 2, 3, 4]), np.array([0, 9, 2, 9, 4]))
     assert order.tolist() == [1, 3, 0, 2, 4]
+
+
+def test_plot_samples_grayscale_uses_gray_cmap_and_column_labels() -> None:
+    fig = plots.plot_samples(GREY[:3, ..., None], np.array([[0], [1], [2]]), ncols=2)
+    axes = _image_axes(fig)
+    assert [ax.get_title() for ax in axes] == ["0", "1", "2"]
+    assert axes[0].images[0].get_cmap().name == "gray"
+    assert "each panel" in fig._supxlabel.get_text()
+
+
+def test_plot_samples_zero_images_message_is_a_sentence() -> None:
+    with pytest.raises(ValueError, match="no images to show"):
+        plots.plot_samples(np.zeros((0, 8, 8, 3)), np.zeros((0,), dtype=int))
+
+
+def test_plot_history_single_epoch_has_visible_marker_and_integer_tick() -> None:
+    fig = plots.plot_history({"loss": [0.9], "val_loss": [1.1]})
+    (ax,) = fig.axes  # no accuracy recorded: only the loss panel
+    assert all(line.get_marker() not in (None, "None", "") for line in ax.lines)
+    assert [t for t in ax.get_xticks() if 0.5 <= t <= 1.5] == [1]
+    assert {t.get_text() for t in ax.get_legend().get_texts()} == {"training", "validation"}
+
+
+def test_plot_predictions_with_int_predictions_frames_mistakes() -> None:
+    fig = plots.plot_predictions(GREY[:3], [0, 1, 2], [0, 1, 1], class_names=["a", "b", "c"])
+    axes = _image_axes(fig)
+    assert axes[2].title.get_text() == "pred: b\ntrue: c"  # no confidence without probabilities
+    assert "1 of 3 wrong" in fig._suptitle.get_text()
+    frame = axes[2].spines["top"]
+    assert frame.get_visible() and to_rgba(frame.get_edgecolor()) == to_rgba(plots.WRONG_COLOR)
+    assert not axes[0].spines["top"].get_visible()
+
+
+def test_errors_first_accepts_probabilities() -> None:
+    probs = np.eye(3)[[0, 2, 2]]
+    assert plots.errors_first([0, 1, 2], probs).tolist() == [1, 0, 2]

@@ -71,3 +71,17 @@ def test_html_in_questions_is_escaped() -> None:
 def test_bad_questions_are_clear_errors(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Question("?", explanation="", **kwargs)
+
+
+def test_show_quiz_returns_a_quiz_with_unanswered_widgets() -> None:
+    quiz = show_quiz(QUESTIONS, title="T")
+    assert isinstance(quiz, Quiz) and quiz.questions == tuple(QUESTIONS)
+    assert [c.value for c in quiz.choices] == [None, None]
+    assert [b.description for b in quiz.buttons] == ["Check", "Check"]
+    assert "Run this notebook in Jupyter" in str(quiz).splitlines()[-1]
+
+
+def test_mimebundle_falls_back_to_text_without_a_widget_view(monkeypatch) -> None:
+    quiz = Quiz(QUESTIONS)
+    monkeypatch.setattr(quiz.widget, "_repr_mimebundle_", lambda **kwargs: None)
+    assert quiz._repr_mimebundle_() == {"text/plain": str(quiz)}
