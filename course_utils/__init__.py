@@ -11,6 +11,7 @@ load the datasets), ``plots`` (figures), ``evaluation`` (the one final test),
 """
 
 from .config import data_dir, epochs, fast_mode, fast_size, set_seed, shrink
+from .display import show_source
 from .environment import check_environment, setup
 
 __version__ = "0.1.0"
@@ -24,5 +25,6 @@ __all__ = [
     "fast_size",
     "set_seed",
     "setup",
+    "show_source",
     "shrink",
 ]

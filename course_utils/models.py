@@ -59,3 +59,65 @@ def cifar_augmentation(
     if contrast:
         steps.append(layers.RandomContrast(contrast))
     return keras.Sequential(steps, name="augmentation")
+
+
+BETTER_CIFAR_EPOCHS = 15
+"""How many epochs lesson 02 trains ``better_cifar_cnn`` for (with ``cosine_schedule``)."""
+
+
+def _conv_bn_relu(filters: int) -> list[layers.Layer]:
+    # No bias: the BatchNormalization right after it has its own shift (beta).
+    return [
+        layers.Conv2D(filters, 3, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.ReLU(),
+    ]
+
+
+def better_cifar_cnn(num_classes: int = 10, augment: bool = True) -> keras.Model:
+    """Lesson 02's better CIFAR-10 model: above 80% test accuracy in 15 epochs.
+
+    Compared with ``classic_cifar_cnn`` it adds data augmentation (random
+    flips and shifts, active only in training), three Conv–BatchNorm–ReLU
+    blocks with 32, 64 and 128 filters each followed by max pooling, and a
+    global-average-pooling head with dropout instead of a large Dense layer.
+    Train it with Adam and ``cosine_schedule``.
+    """
+    return keras.Sequential(
+        [
+            keras.Input(shape=CIFAR10_SHAPE, dtype="uint8"),
+            layers.Rescaling(1 / 255),
+            *([cifar_augmentation()] if augment else []),
+            *_conv_bn_relu(32),
+            layers.MaxPooling2D(),
+            *_conv_bn_relu(64),
+            layers.MaxPooling2D(),
+            *_conv_bn_relu(128),
+            layers.MaxPooling2D(),
+            layers.GlobalAveragePooling2D(),
+            layers.Dropout(0.3),
+            layers.Dense(num_classes, activation="softmax"),
+        ],
+        name="better_cifar_cnn",
+    )
+
+
+def cosine_schedule(
+    total_steps: int, peak: float = 3e-3, warmup_fraction: float = 0.1
+) -> keras.optimizers.schedules.LearningRateSchedule:
+    """A learning rate that warms up to ``peak`` and then falls to 0 along a cosine curve.
+
+    ``total_steps`` is epochs × batches per epoch. The first
+    ``warmup_fraction`` of the steps rise linearly from 0 to ``peak``::
+
+        keras.optimizers.Adam(cosine_schedule(epochs * steps_per_epoch))
+    """
+    if total_steps < 1:
+        raise ValueError(f"total_steps must be at least 1, got {total_steps}")
+    warmup = int(total_steps * warmup_fraction)
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=0.0,
+        decay_steps=max(total_steps - warmup, 1),
+        warmup_target=peak,
+        warmup_steps=warmup,
+    )
