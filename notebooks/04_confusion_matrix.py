@@ -1,0 +1,521 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 — Confusion matrix and error analysis
+#
+# Accuracy is one number. You find out *which* classes a CIFAR-10 model mixes up, measure
+# precision and recall for each class, and look at the mistakes themselves.
+
+# %% [markdown]
+# ## Learning objectives
+#
+# By the end of this notebook you will be able to:
+#
+# - build a confusion matrix with scikit-learn and read it, in counts and normalized by row;
+# - explain the difference between **precision** and **recall**, compute both from a confusion
+#   matrix, and read `classification_report`;
+# - list the class pairs a model confuses most and look at the misclassified images;
+# - choose what to try next (more data, augmentation, a better model) from what you saw;
+# - keep the analysis honest: test-set predictions are for understanding, after the single
+#   final evaluation; decisions are made on the validation split.
+#
+# **Estimated time:** about 50 minutes, of which about 3 minutes are training on a 2-core
+# laptop and 15 minutes are exercises.
+#
+# **Before you start:** lesson 01 (training with a validation split, one final test).
+# Lessons 02 (a better CIFAR-10 model) and 03 (data augmentation) help with section 8 but are
+# not required.
+
+# %% [markdown]
+# ## Setup
+#
+# Run this cell first. `course_utils.setup()` fixes the random seed, so your numbers match the
+# ones stored in this notebook (on the same kind of machine). The three error-analysis tools of
+# this lesson live in `course_utils.errors`; the metrics come from `sklearn.metrics`.
+
+# %%
+import keras
+import numpy as np
+from sklearn.metrics import classification_report, confusion_matrix
+
+import course_utils
+from course_utils import data, models, plots
+from course_utils.errors import most_confused_pairs, plot_confusion_matrix, plot_misclassified
+from course_utils.evaluation import evaluate_on_test
+from course_utils.exercises import (
+    check_dog_precision,
+    check_most_confused_pair,
+    check_per_class_recall,
+)
+from course_utils.quiz import Question, show_quiz
+
+course_utils.setup(seed=42)
+
+# %% [markdown]
+# ## 1. Load CIFAR-10
+#
+# CIFAR-10 holds 60,000 colour photos of 32×32 pixels in 10 classes. You met it in lesson 02;
+# here it is the patient whose mistakes you examine. Check the shapes and the classes:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+(x_train, y_train), (x_test, y_test) = data.load_cifar10()
+class_names = list(data.CIFAR10_CLASSES)
+
+print("x_train:", x_train.shape, x_train.dtype, "| y_train:", y_train.shape)
+print("x_test: ", x_test.shape, x_test.dtype, "| y_test: ", y_test.shape)
+print("classes:", class_names)
+print("test images per class:", np.bincount(y_test).tolist())
+
+# %% [markdown]
+# The test set has exactly 1,000 images of each class. Remember that: it makes the confusion
+# matrix easy to read later (a count of 250 is 25% of a class).
+#
+# Hold out the last 5,000 training images (10%) as the **validation split**. You will use it
+# while training, and again in section 8, where it is the right place for any analysis that
+# leads to a decision. In fast mode, `shrink` keeps only 2,000 training images.
+
+# %%
+x_val, y_val = x_train[-5000:], y_train[-5000:]
+x_train, y_train = x_train[:-5000], y_train[:-5000]
+x_train, y_train = course_utils.shrink(x_train, y_train, fast=2000)
+print(f"training on {len(x_train):,} images, validating on {len(x_val):,}")
+
+# %% [markdown]
+# ## 2. Train the model you will analyse
+#
+# You use the classic small CNN of lesson 02 (`models.classic_cifar_cnn()`: two
+# convolution–pooling blocks and a dense layer, `Rescaling` inside). It reaches about 70%, so
+# it leaves plenty of mistakes to study.
+#
+# One new piece: the `EarlyStopping` callback watches the validation accuracy, stops if it has
+# not improved for 3 epochs, and at the end puts back the weights of the best epoch. This is a
+# decision made on validation data, so it is allowed.
+
+# %%
+model = models.classic_cifar_cnn()
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+keep_best = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=3,
+                                          restore_best_weights=True, verbose=1)
+history = model.fit(x_train, y_train, batch_size=64, epochs=course_utils.epochs(10),
+                    validation_data=(x_val, y_val), callbacks=[keep_best], verbose=2)
+
+# %% [markdown]
+# *Figure: two line charts over the 8 epochs that ran before early stopping. Left, accuracy:
+# the training accuracy climbs steadily from 0.49 to 0.80, while the validation accuracy
+# reaches its best, 0.696, at epoch 5 and then drifts down to 0.68. Right, loss: the training
+# loss keeps falling; the validation loss is lowest at epoch 5 and rises after it.*
+
+# %%
+fig = plots.plot_history(history, title="Classic CNN on CIFAR-10")
+
+# %% [markdown]
+# The model overfits after epoch 5, as in lesson 02: `EarlyStopping` waited 3 more epochs,
+# stopped after epoch 8 and put back the weights of epoch 5. That is fine for this lesson:
+# what matters now is *what kind* of mistakes this model makes.
+
+# %% [markdown]
+# ## 3. The final test, once
+#
+# Your model is chosen. Measure it on the 10,000 test images, once:
+
+# %%
+test_accuracy = evaluate_on_test(model, x_test, y_test)
+
+# %% [markdown]
+# > **From here on you only look.** Everything below studies the test-set predictions to
+# > *understand* the model. If what you see makes you change the model, the test accuracy
+# > above is no longer an honest estimate for the changed model, and you would need new test
+# > data. Section 8 shows how to do the same analysis on the validation split, which is where
+# > decisions belong.
+#
+# `predict` returns 10 probabilities per image; the predicted class is the largest one.
+
+# %%
+probabilities = model.predict(x_test, batch_size=512, verbose=0)
+y_pred = probabilities.argmax(axis=1)
+print(f"{np.sum(y_pred != y_test):,} of {len(y_test):,} test images are misclassified")
+
+# %% [markdown]
+# ## 4. The confusion matrix
+#
+# A **confusion matrix** counts every combination of true class and predicted class: the cell
+# in row *i*, column *j* holds the number of images of class *i* that the model called *j*.
+#
+# - The **diagonal** (row = column) holds the correct predictions.
+# - Everything off the diagonal is a mistake, and tells you which class was taken for which.
+#
+# `sklearn.metrics.confusion_matrix(y_true, y_pred)` computes it. Rows are the true classes,
+# columns the predictions, both in class-number order (0 = airplane, ..., 9 = truck).
+
+# %%
+cm = confusion_matrix(y_test, y_pred)
+print(cm)
+print("row sums (test images per true class):", cm.sum(axis=1).tolist())
+print(f"diagonal / all images = {np.trace(cm) / cm.sum():.4f}  (the test accuracy again)")
+
+# %% [markdown]
+# A wall of numbers is hard to read. A **heatmap** colours each cell by its count and writes
+# the class names on the axes. `plot_confusion_matrix` draws it with seaborn (open it with
+# `help(plot_confusion_matrix)`); it accepts the probabilities directly.
+#
+# *Figure: a 10×10 heatmap of counts, true class down the side, predicted class along the
+# bottom. The dark diagonal holds the correct predictions, from 479 (bird) to 833
+# (automobile). The largest off-diagonal cells are bird predicted as deer (175), dog predicted
+# as cat (168) and cat predicted as dog (144), then automobile predicted as truck (106) and
+# airplane predicted as ship (102).*
+
+# %%
+fig = plot_confusion_matrix(y_test, probabilities, class_names,
+                            title="CIFAR-10 test set: number of images")
+
+# %% [markdown]
+# Read it row by row: a row is all 1,000 test images of one true class, spread over the
+# predictions. Most light cells pair an animal with another animal (bird to horse, the middle
+# of the matrix) or a vehicle with another vehicle (airplane, automobile, ship and truck, the
+# corners); an animal taken for a vehicle is rare. The model has learned *something* about
+# shape and texture, just not enough to separate similar classes.
+#
+# ### Normalized by row
+#
+# Counts are misleading when classes have different sizes: 50 mistakes are a lot for a class
+# with 100 images and few for one with 5,000. Dividing each row by its sum turns counts into
+# **shares of the true class**: every row then sums to 100%, and the diagonal cell is the
+# fraction of that class the model finds (its **recall**, see section 5). On this balanced test
+# set the shares are simply the counts divided by 1,000; on unbalanced data they are the only
+# fair comparison.
+#
+# *Figure: the same heatmap with each cell given as a percentage of its row. The diagonal
+# ranges from 48% (bird) to 83% (automobile); the largest mistakes are the 18% of birds called
+# deer and the 17% of dogs called cat.*
+
+# %%
+fig = plot_confusion_matrix(y_test, probabilities, class_names, normalize=True,
+                            title="CIFAR-10 test set: share of each true class")
+
+# %% [markdown]
+# ## 5. Precision, recall and F1
+#
+# Take one class, say *cat*. Two different questions can be asked about it:
+#
+# - **Recall** — *of all the real cats, how many did the model find?*
+#   The diagonal cell divided by its **row** sum: correct cats / all cat images.
+# - **Precision** — *of everything the model called "cat", how much really is a cat?*
+#   The diagonal cell divided by its **column** sum: correct cats / all "cat" predictions.
+#
+# A model that calls *everything* a cat has a recall of 100% for cats and a terrible
+# precision; a model that says "cat" only once, when it is sure, can have a precision of 100%
+# and a tiny recall. The **F1 score** combines them, as their harmonic mean
+# 2·P·R / (P + R), which is high only when both are.
+
+# %%
+cat = class_names.index("cat")
+recall_cat = cm[cat, cat] / cm[cat, :].sum()
+precision_cat = cm[cat, cat] / cm[:, cat].sum()
+f1_cat = 2 * precision_cat * recall_cat / (precision_cat + recall_cat)
+print(f"cat: recall {recall_cat:.3f}, precision {precision_cat:.3f}, F1 {f1_cat:.3f}")
+
+# %% [markdown]
+# `classification_report` computes the three numbers for every class at once. `support` is
+# the number of test images of the class. The *macro avg* is the plain average over classes
+# (every class counts the same); the *weighted avg* weights each class by its support. On
+# this balanced test set they are equal, and the overall accuracy is the same as the test
+# accuracy of section 3.
+
+# %%
+print(classification_report(y_test, y_pred, target_names=class_names, digits=3))
+
+# %% [markdown]
+# Which number matters depends on what a mistake costs. A screening test for a disease needs
+# a high **recall** (a missed patient is worse than a false alarm, which a second test sorts
+# out). A spam filter needs a high **precision** (a real mail thrown away is worse than some
+# spam getting through). For CIFAR-10 all mistakes cost the same, so F1 and accuracy tell the
+# same story, but the report shows *where* the model is weak: cat, bird and dog have the
+# lowest F1.
+
+# %% [markdown]
+# ## 6. The most confused pairs
+#
+# The largest off-diagonal cells are the mistakes worth studying first.
+# `most_confused_pairs` lists them, largest first; each entry has the fields `true`,
+# `predicted`, `count`, `share` (of the true class), `true_name` and `predicted_name`, and
+# prints as one line. Note that cat → dog and dog → cat are two different cells.
+
+# %%
+pairs = most_confused_pairs(y_test, probabilities, class_names, top=6)
+for pair in pairs:
+    print(pair)
+
+# %% [markdown]
+# The list confirms what the heatmap suggested. Cats and dogs are mixed up in both
+# directions: fur, four legs and similar poses look alike at 32×32 pixels. Automobiles taken
+# for trucks share wheels, windows and a road. Birds taken for deer and airplanes taken for
+# ships are less obvious; the images in the next section suggest the reason.
+
+# %% [markdown]
+# ## 7. Look at the mistakes
+#
+# Numbers tell you *where* the model fails; the images tell you *why*. `plot_misclassified`
+# shows the test images of the worst pair, most confident mistakes first, each with the
+# prediction, the model's confidence and the true label.
+#
+# *Figure: 16 bird photos, each framed in red and titled "pred: deer" with a confidence
+# between 90% and 98%. Almost all show a brown or grey bird standing on green grass or among
+# plants, often small in the frame: ostrich-like birds, small songbirds in the grass, a
+# parrot in green leaves.*
+
+# %%
+worst = pairs[0]
+fig = plot_misclassified(x_test, y_test, probabilities, worst.true, worst.predicted,
+                         class_names, n=16)
+
+# %% [markdown]
+# Look at the backgrounds: grass and leaves everywhere. Deer in CIFAR-10 are mostly
+# photographed in green fields, birds more often against the sky, so the model has partly
+# learned "green background → deer". The same shortcut explains airplanes taken for ships
+# (blue sky, blue sea). A model that relies on the background rather than the object will
+# fail as soon as a bird lands on a lawn. The numbers could not have told you this.
+#
+# Now the mistakes the model was *most sure* about, over all classes. Very confident mistakes
+# are worth a second look: they show unusual photos, shortcuts like the one above and, in many
+# datasets, images with a wrong label.
+#
+# *Figure: 16 misclassified test images of various classes, each framed in red, all predicted
+# with a confidence of 99% or 100%. Among them: an airplane seen head-on called truck, a white
+# bird over grey water called ship, a green, frog-like photo labelled cat called frog, a dog
+# called cat, a dog on a blue blanket called ship, and trucks and automobiles mixed up.*
+
+# %%
+wrong = np.flatnonzero(y_pred != y_test)
+most_sure = wrong[np.argsort(-probabilities[wrong].max(axis=1), kind="stable")][:16]
+fig = plots.plot_predictions(x_test[most_sure], y_test[most_sure], probabilities[most_sure],
+                             class_names, title="The most confident mistakes")
+
+# %% [markdown]
+# ## 8. What to do about it
+#
+# Error analysis turns "70% accurate" into a list of concrete problems, and each has its own
+# remedies:
+#
+# - **Similar classes (cat/dog, automobile/truck)**: the model needs finer features, such as
+#   ears and snouts, or the shape of a cab. Try a **better model** (lesson 02: more
+#   convolution blocks, batch normalization, dropout), or later a pretrained network.
+# - **Unusual poses and crops**: show the model more variety with **data augmentation**
+#   (lesson 03: flips, shifts, zooms).
+# - **A shortcut through the background (bird → deer)**: augmentation cannot move a bird
+#   onto a lawn. Collect **more data** that breaks the link, such as birds on grass and deer
+#   in snow, for the weak classes.
+# - **Confident mistakes that look like wrong labels**: fix the labels, if you own the data.
+#   Even the CIFAR-10 test set contains a few (see *Further reading*).
+# - **Mistakes that do not matter for your application**: merge the classes, or accept them.
+#
+# Whatever you try, compare the models on the **validation split**, never on the test set.
+# The same analysis works there unchanged: pass the validation images and labels instead.
+
+# %%
+val_probabilities = model.predict(x_val, batch_size=512, verbose=0)
+val_accuracy = np.mean(val_probabilities.argmax(axis=1) == y_val)
+print(f"validation accuracy: {val_accuracy:.4f}")
+for pair in most_confused_pairs(y_val, val_probabilities, class_names, top=3):
+    print(pair)
+
+# %% [markdown]
+# The same three pairs top the validation list (dog → cat, cat → dog, bird → deer), so you
+# could have found these weaknesses without touching the test set. To improve the model you
+# would iterate here: change one thing, retrain, compare the validation confusion matrices
+# (`plot_confusion_matrix(y_val, val_probabilities, class_names)`), and test only the final
+# choice, once.
+
+# %% [markdown]
+# ## Exercise 1: recall of each class
+#
+# The three exercises use a small confusion matrix from a model with four classes. Rows are
+# the true classes, columns the predictions, in the order cat, dog, car, truck. Run this cell:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+small_names = ["cat", "dog", "car", "truck"]
+small_cm = np.array([
+    [45, 21, 2, 4],
+    [14, 66, 1, 3],
+    [1, 0, 80, 9],
+    [2, 1, 17, 60],
+])
+print("rows = true class, columns = predicted class:", small_names)
+print(small_cm)
+
+# %% [markdown]
+# Compute the **recall** of each of the four classes with NumPy, as an array of four fractions
+# between 0 and 1. Recall = correct predictions of a class / images of that true class. The
+# check compares your numbers with `sklearn.metrics.recall_score`.
+
+# %%
+recall = np.zeros(4)  # replace with your calculation, one number per class
+
+passed = check_per_class_recall(recall)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# The correct predictions are on the diagonal; the images of each true class are the row sums:
+#
+# ```python
+# recall = small_cm.diagonal() / small_cm.sum(axis=1)
+# ```
+#
+# That gives 0.625 (cat), 0.786 (dog), 0.889 (car) and 0.750 (truck). `sum(axis=0)` would
+# sum the columns instead and give the precision.
+# </details>
+
+# %% [markdown]
+# ## Exercise 2: find the most confused pair
+#
+# Which mistake happens most often in `small_cm`? Find the true class (row) and the predicted
+# class (column) of the largest cell **off** the diagonal, with NumPy rather than by eye.
+# Hints: `np.fill_diagonal(a, 0)` sets the diagonal of `a` to 0 (in place, so work on a copy);
+# `a.argmax()` gives the position of the largest value in the flattened array, and
+# `np.unravel_index(position, a.shape)` turns it into (row, column).
+
+# %%
+off_diagonal = small_cm.copy()
+# set the diagonal of off_diagonal to 0, then find the row and column of its largest value
+true_class, predicted_class = 0, 0  # replace
+
+passed = check_most_confused_pair(true_class, predicted_class)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# off_diagonal = small_cm.copy()
+# np.fill_diagonal(off_diagonal, 0)
+# true_class, predicted_class = np.unravel_index(off_diagonal.argmax(), off_diagonal.shape)
+# ```
+#
+# Row 0, column 1: 21 cats were predicted as dog. Without the `fill_diagonal` step you would
+# get the diagonal cell (car, car) with 80 correct images.
+# </details>
+
+# %% [markdown]
+# ## Exercise 3: precision by hand
+#
+# What is the **precision** of the class *dog* in `small_cm`? Write it as a fraction of two
+# numbers you read from the matrix (or with indexing). Precision = correct dog predictions /
+# all images the model predicted as dog.
+
+# %%
+dog_precision = 0  # replace with your calculation
+
+passed = check_dog_precision(dog_precision)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# Everything predicted as dog is in the dog **column** (column 1): 21 + 66 + 0 + 1 = 88
+# images, of which 66 are dogs.
+#
+# ```python
+# dog_precision = small_cm[1, 1] / small_cm[:, 1].sum()  # = 66 / 88 = 0.75
+# ```
+#
+# The recall of dog is different: 66 / 84 = 0.786, because its row holds 84 dog images.
+# </details>
+
+# %% [markdown]
+# ## Exercise 4 (open): fix the worst pair
+#
+# Copy the training cell of section 2 into a new cell, and build the model with data
+# augmentation in front of it (lesson 03), for example
+# `keras.Sequential([keras.Input((32, 32, 3), dtype="uint8"), models.cifar_augmentation(),
+# *models.classic_cifar_cnn().layers])`. Train it, then compare on the **validation split**:
+# did the recall of cat and dog go up? Did the cat → dog count go down? Use
+# `plot_confusion_matrix(y_val, ...)` and `most_confused_pairs(y_val, ...)`; do not call
+# `evaluate_on_test` again.
+
+# %% [markdown]
+# ## Quiz
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+show_quiz([
+    Question(
+        "In a confusion matrix (rows = true class, columns = predicted class), the cell in "
+        "row 'cat', column 'dog' holds 120. What does that mean?",
+        ["120 dog images were predicted as cat",
+         "120 cat images were predicted as dog",
+         "The model is 120% more likely to say dog than cat"],
+        answer=1,
+        explanation="The row is the true class and the column the prediction: 120 cats were "
+                    "called dog.",
+    ),
+    Question(
+        "The model predicted 'dog' for 900 images, and 600 of them are dogs. The test set "
+        "holds 1,000 dogs. What is the precision of dog?",
+        ["600 / 1000 = 0.60", "600 / 900 = 0.67", "900 / 1000 = 0.90"],
+        answer=1,
+        explanation="Precision divides by all dog predictions (900); 600 / 1000 would be the "
+                    "recall.",
+    ),
+    Question(
+        "In a confusion matrix normalized by row, what is the diagonal cell of a class?",
+        ["Its precision", "Its recall", "Its F1 score"],
+        answer=1,
+        explanation="Each row is divided by the number of images of that true class, so the "
+                    "diagonal is the share of the class found: the recall.",
+    ),
+    Question(
+        "Error analysis on the test set shows that cats and dogs are often confused. "
+        "What do you do next?",
+        ["Add augmentation, retrain and check the test accuracy until it improves",
+         "Try a change and compare models on the validation split; test only the final "
+         "choice once",
+         "Remove the cat images the model gets wrong from the test set"],
+        answer=1,
+        explanation="Decisions belong on the validation split; tuning on the test set makes "
+                    "its number optimistic, and removing hard test images hides the problem.",
+    ),
+], title="Lesson 04 quiz")
+
+# %% [markdown]
+# ## Key points
+#
+# - A confusion matrix counts true class (rows) × predicted class (columns); the diagonal is
+#   correct, everything else shows which class was taken for which.
+# - Normalize each row to compare classes of different sizes; the diagonal then shows the
+#   recall of each class.
+# - **Recall** = diagonal / row sum (how many of the real ones were found); **precision** =
+#   diagonal / column sum (how many of the predictions were right); **F1** combines both.
+#   `classification_report` gives all three per class.
+# - Start with the most confused pairs, and look at the images: they show whether the model
+#   lacks features, variety, or correct labels.
+# - Remedies: a better model, augmentation, more (or better-labelled) data for the weak classes.
+# - Look at test-set mistakes only after the single final evaluation, to understand; do the
+#   analysis that drives decisions on the validation split.
+
+# %% [markdown]
+# ## Further reading
+#
+# - scikit-learn user guide: [Confusion matrix](https://scikit-learn.org/stable/modules/model_evaluation.html#confusion-matrix)
+#   and [Precision, recall and F-measures](https://scikit-learn.org/stable/modules/model_evaluation.html#precision-recall-f-measure-metrics)
+# - Google Machine Learning Crash Course: [Accuracy, precision,
+#   recall](https://developers.google.com/machine-learning/crash-course/classification/accuracy-precision-recall)
+# - Keras API: [EarlyStopping](https://keras.io/api/callbacks/early_stopping/)
+# - Northcutt, Athalye and Mueller (2021), [Pervasive label errors in test sets destabilize
+#   machine learning benchmarks](https://arxiv.org/abs/2103.14749), with examples from
+#   CIFAR-10 at [labelerrors.com](https://labelerrors.com/)
+#
+# Next: lesson 05 trains on your own folder of images (blood cells) and uses these tools to
+# check what the model gets wrong.
