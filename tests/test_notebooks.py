@@ -87,3 +87,30 @@ def _test_accuracy(path: Path) -> float:
 
 def test_lesson_01_full_run_reaches_99_percent() -> None:
     assert _test_accuracy(ROOT / "notebooks" / "01_mnist_cnn.ipynb") >= 0.99
+
+
+FORBIDDEN_IN_CODE = {
+    "ImageDataGenerator(": "use preprocessing layers (RandomFlip, RandomRotation, ...)",
+    "keras.layers.core": "keras.layers.core does not exist in Keras 3",
+    "np_utils": "np_utils does not exist in Keras 3; use keras.utils.to_categorical",
+    "import theano": "theano is not a Keras 3 backend",
+}
+H5_MODEL_SAVE = re.compile(r"\.save\(\s*[^)]*(?<!weights)\.h5[\"']")
+TEST_AS_VALIDATION = re.compile(r"validation_data\s*=\s*\(?\s*(x_test|test_ds|X_test)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_code_uses_keras3_idioms_and_never_validates_on_test(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for pattern, why in FORBIDDEN_IN_CODE.items():
+        assert pattern not in code, f"{pattern!r} in a code cell: {why}"
+    assert not H5_MODEL_SAVE.search(code), "whole-model .h5 save: save to .keras instead"
+    assert not TEST_AS_VALIDATION.search(code), "the test set is used as validation data"
+
+
+def test_idiom_patterns_catch_what_they_should() -> None:
+    assert H5_MODEL_SAVE.search('model.save("model.h5")')
+    assert not H5_MODEL_SAVE.search('model.save_weights("m.weights.h5")')
+    assert not H5_MODEL_SAVE.search('model.save("m.keras")')
+    assert TEST_AS_VALIDATION.search("fit(x, y, validation_data=(x_test, y_test))")
