@@ -27,7 +27,9 @@ from numpy.typing import ArrayLike
 
 __all__ = [
     "errors_first",
+    "plot_augmentations",
     "plot_history",
+    "plot_history_comparison",
     "plot_label_counts",
     "plot_predictions",
     "plot_samples",
@@ -422,4 +424,173 @@ def plot_predictions(
                 spine.set_linewidth(3)
             else:
                 spine.set_visible(False)
+    return fig
+
+
+# --------------------------------------------------------------------------- augmentation
+
+
+def plot_augmentations(
+    image: ArrayLike,
+    augmentation: Any,
+    n: int = 16,
+    ncols: int = 8,
+    title: str = "One image, randomly augmented",
+) -> Figure:
+    """Show one image and ``n - 1`` random versions of it made by an augmentation layer.
+
+    The first panel is the original; each other panel is what the model
+    could see in one training step. Use it to check that your augmentation
+    keeps the images recognisable before you train with it.
+
+    Args:
+        image: ONE image, shape (H, W), (H, W, 1) or (H, W, 3), whole numbers
+            0..255 (uint8) or floats 0..1 (or 0..255). Pass ``x_train[0]``,
+            not ``x_train[:1]``.
+        augmentation: a Keras layer or ``keras.Sequential`` of random layers,
+            such as ``keras.layers.RandomFlip("horizontal")``. It is called with
+            ``training=True`` (random layers do nothing otherwise) on a batch of
+            ``n - 1`` copies of the image, so every copy is changed differently.
+            The copies are float32 in the image's own range (0..255 for uint8).
+        n: how many panels, the original included (at least 2).
+        ncols: how many panels per row.
+        title: the title above the grid.
+
+    Returns:
+        The matplotlib Figure.
+
+    Example:
+        >>> flip_and_turn = keras.Sequential([keras.layers.RandomFlip("horizontal"),
+        ...                                   keras.layers.RandomRotation(0.05)])
+        >>> fig = plot_augmentations(x_train[0], flip_and_turn)
+    """
+    arr = np.asarray(image)
+    if arr.ndim == 4 and arr.shape[0] == 1:
+        arr = arr[0]
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] not in (1, 3, 4)):
+        raise ValueError(
+            "plot_augmentations needs ONE image of shape (H, W), (H, W, 1) or (H, W, 3), "
+            f"got shape {arr.shape}. Pass x_train[0], not the whole array."
+        )
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(f"image should hold numbers, got values of type {arr.dtype}.")
+    if not callable(augmentation):
+        raise TypeError(
+            "augmentation should be a Keras layer or keras.Sequential of random layers, "
+            f"got {type(augmentation).__name__}."
+        )
+    if n < 2:
+        raise ValueError(f"n must be at least 2 (the original and one augmented copy), got {n}.")
+
+    import keras  # imported here so the other plots work without TensorFlow
+
+    grey = arr.ndim == 2
+    # Pixel scale of the input: uint8 and floats above 1 are 0..255, other floats 0..1.
+    scale = 255.0 if arr.dtype.kind in "biu" or (arr.size and np.nanmax(arr) > 1.0) else 1.0
+    batch = np.repeat(arr[np.newaxis, ..., np.newaxis] if grey else arr[np.newaxis], n - 1, axis=0)
+    # Floats in the image's own range: some layers (RandomContrast) cannot compute on uint8.
+    batch = batch.astype(np.float32)
+    augmented = keras.ops.convert_to_numpy(augmentation(batch, training=True))
+    augmented = np.asarray(augmented, dtype=np.float32)
+    if augmented.ndim != 4 or len(augmented) != n - 1:
+        raise ValueError(
+            f"The augmentation turned a batch of shape {batch.shape} into shape "
+            f"{augmented.shape}; it should return one image per input image."
+        )
+    # Scale both to floats in 0..1 the same way, so brightness changes stay visible.
+    original, white = _prepare_images(np.clip(batch[:1] / scale, 0.0, 1.0))
+    changed, _ = _prepare_images(np.clip(augmented / scale, 0.0, 1.0))
+    panels = [original[0], *changed]
+
+    fig, axes = _image_grid(
+        n,
+        ncols,
+        title,
+        "first panel: the original image; the others: random versions of it (training=True)",
+    )
+    for i, (ax, panel) in enumerate(zip(axes, panels, strict=True)):
+        _show_image(ax, panel, white)
+        ax.set_title("original" if i == 0 else f"random {i}", fontsize="small")
+        if i == 0:
+            for spine in ax.spines.values():
+                spine.set_linewidth(2.5)
+    return fig
+
+
+def plot_history_comparison(
+    histories: Mapping[str, Any], title: str = "Training runs compared"
+) -> Figure:
+    """Compare training runs: their accuracy curves, and their overfitting gap.
+
+    The left panel shows the training accuracy (dashed) and validation
+    accuracy (solid) of every run, one colour per run. The right panel shows
+    the *gap*, training accuracy minus validation accuracy, per epoch: the
+    higher it climbs, the more the model memorises its training images.
+
+    Args:
+        histories: a dict that maps a name for each run to the ``History`` that
+            its ``model.fit`` returned (or to a dict with ``"accuracy"`` and
+            ``"val_accuracy"`` lists), e.g. ``{"no augmentation": h1, "augmented": h2}``.
+        title: the title above the two panels.
+
+    Returns:
+        The matplotlib Figure.
+
+    Example:
+        >>> fig = plot_history_comparison({"plain": history, "augmented": history_aug})
+    """
+    if not isinstance(histories, Mapping) or not histories:
+        raise TypeError(
+            "plot_history_comparison needs a dict {name: history}, e.g. "
+            '{"plain": history, "augmented": history_aug}; '
+            f"got {type(histories).__name__}{' (empty)' if not histories else ''}."
+        )
+    runs = []
+    for name, history in histories.items():
+        data = getattr(history, "history", history)
+        if not isinstance(data, Mapping):
+            raise TypeError(
+                f"The history of {name!r} should be the History returned by model.fit, or a "
+                f"dict of lists; got {type(history).__name__}."
+            )
+        key = next((k for k in _ACCURACY_KEYS if k in data and f"val_{k}" in data), None)
+        if key is None:
+            raise ValueError(
+                f"The history of {name!r} has no training and validation accuracy "
+                f"(keys found: {', '.join(map(repr, data)) or 'none'}). Train with "
+                "metrics=['accuracy'] and a validation split."
+            )
+        train = np.asarray(data[key], dtype=float).ravel()
+        val = np.asarray(data[f"val_{key}"], dtype=float).ravel()
+        if train.size == 0 or train.size != val.size:
+            raise ValueError(
+                f"The history of {name!r} has {train.size} training and {val.size} "
+                "validation values; it needs the same number (at least one)."
+            )
+        runs.append((str(name), train, val))
+
+    fig, (acc_ax, gap_ax) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    longest = max(train.size for _, train, _ in runs)
+    for i, (name, train, val) in enumerate(runs):
+        color = f"C{i}"
+        epochs = np.arange(1, train.size + 1)
+        acc_ax.plot(epochs, train, color=color, linestyle="--", linewidth=1.2, marker="x",
+                    markersize=3, label=f"{name}: training")
+        acc_ax.plot(epochs, val, color=color, marker="o", markersize=3,
+                    label=f"{name}: validation")
+        gap_ax.plot(epochs, train - val, color=color, marker="o", markersize=3, label=name)
+    gap_ax.axhline(0.0, color="grey", linewidth=0.8)
+    for ax, ylabel, panel_title in (
+        (acc_ax, "accuracy", "Accuracy (dashed: training, solid: validation)"),
+        (gap_ax, "training − validation accuracy", "Gap between training and validation"),
+    ):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+        if longest == 1:
+            ax.set_xlim(0.5, 1.5)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+        ax.set_title(panel_title, fontsize="medium")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="small")
+    fig.suptitle(title)
     return fig
