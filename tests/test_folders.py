@@ -1,0 +1,188 @@
+"""course_utils.folders: the scan finds what image_dataset_from_directory would skip or fail on."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from course_utils.folders import KERAS_IMAGE_EXTENSIONS, FolderScan, scan_image_folder
+
+
+def _image(path: Path, size: tuple[int, int] = (40, 30), mode: str = "RGB",
+           fmt: str | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(len(path.name))
+    channels = {"RGB": 3, "RGBA": 4, "L": 1}[mode]
+    pixels = rng.integers(0, 256, (size[1], size[0], channels), dtype=np.uint8)
+    Image.fromarray(pixels.squeeze(), mode).save(path, format=fmt)
+    return path
+
+
+def _jpeg_bytes(size: tuple[int, int] = (64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    pixels = np.random.default_rng(0).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> Path:
+    """A small dataset with one of each problem the scan must find."""
+    root = tmp_path / "pets"
+    _image(root / "cats" / "c1.jpg")
+    _image(root / "cats" / "c2.PNG", fmt="PNG")  # upper-case extension: Keras reads it
+    _image(root / "cats" / "more" / "c3.png", mode="L")  # nested folder: still class "cats"
+    (root / "cats" / "empty.jpg").write_bytes(b"")
+    (root / "cats" / "notes.png").write_text("this is not a picture")
+    (root / "cats" / "half.jpg").write_bytes(_jpeg_bytes()[:400])  # truncated JPEG
+    (root / "cats" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    _image(root / "dogs" / "d1.jpeg", size=(30, 40))
+    _image(root / "dogs" / "d2.tif", fmt="TIFF")  # a fine image Keras never sees
+    (root / "empty_class").mkdir()
+    (root / ".ipynb_checkpoints").mkdir()
+    _image(root / "loose.jpg")  # not in a class folder
+    (root / "Thumbs.db").write_bytes(b"\0")
+    return root
+
+
+def test_counts_usable_images_per_class_in_keras_order(messy: Path) -> None:
+    scan = scan_image_folder(messy)
+    assert isinstance(scan, FolderScan)
+    assert list(scan.classes) == ["cats", "dogs", "empty_class"]
+    assert scan.classes == {"cats": 3, "dogs": 1, "empty_class": 0}
+    assert scan.usable == 4
+    assert not scan.ok
+
+
+def test_sizes_and_modes(messy: Path) -> None:
+    scan = scan_image_folder(messy)
+    assert scan.sizes == {(40, 30): 3, (30, 40): 1}
+    assert scan.modes == {"RGB": 3, "L": 1}
+
+
+def test_every_problem_is_reported_once_with_its_reason(messy: Path) -> None:
+    problems = dict(scan_image_folder(messy).problems)
+    expected = {
+        ".ipynb_checkpoints/": "hidden folder",
+        "Thumbs.db": "system file",
+        "loose.jpg": "not in a class folder",
+        "cats/.DS_Store": "system file",
+        "cats/empty.jpg": "empty file (0 bytes)",
+        "cats/half.jpg": "truncated",
+        "cats/notes.png": "not a readable image",
+        "dogs/d2.tif": "ignored by Keras",
+        "empty_class/": "empty class folder",
+    }
+    assert set(problems) == set(expected)
+    for path, fragment in expected.items():
+        assert fragment in problems[path], (path, problems[path])
+    assert len(scan_image_folder(messy).problems) == len(expected)
+
+
+def test_report_is_readable(messy: Path) -> None:
+    text = str(scan_image_folder(messy))
+    assert text.startswith("Folder pets: 3 class folders, 4 usable images")
+    assert "label 0: cats" in text and "label 2: empty_class" in text
+    assert "40×30 (3)" in text
+    assert "9 problems" in text
+    assert "cats/empty.jpg" in text and "dogs/d2.tif" in text
+    assert scan_image_folder(messy).summary() == text
+
+
+def test_clean_folder_has_no_problems(tmp_path: Path) -> None:
+    for i in range(3):
+        _image(tmp_path / "a" / f"{i}.png", fmt="PNG")
+    _image(tmp_path / "b" / "x.bmp", fmt="BMP")
+    _image(tmp_path / "b" / "y.gif", mode="L", fmt="GIF")
+    scan = scan_image_folder(tmp_path)
+    assert scan.ok and scan.problems == []
+    assert scan.classes == {"a": 3, "b": 2}
+    assert "No problems found" in str(scan)
+
+
+def test_image_in_a_format_keras_cannot_decode(tmp_path: Path) -> None:
+    _image(tmp_path / "a" / "photo.jpg", fmt="TIFF")  # a TIFF with a .jpg name
+    (path, reason), = scan_image_folder(tmp_path).problems[:1]
+    assert path == "a/photo.jpg"
+    assert "TIFF" in reason and "cannot decode" in reason
+
+
+def test_files_but_no_class_folders(tmp_path: Path) -> None:
+    _image(tmp_path / "one.jpg")
+    scan = scan_image_folder(tmp_path)
+    assert scan.classes == {} and scan.usable == 0
+    problems = dict(scan.problems)
+    assert problems["one.jpg"] == "not in a class folder: ignored by Keras (move it into one)"
+    assert "no class folders" in problems["./"]
+
+
+def test_class_folder_without_usable_images(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "readme.txt").write_text("hello")
+    problems = dict(scan_image_folder(tmp_path).problems)
+    assert "no usable image" in problems["a/"]
+
+
+def test_long_problem_lists_are_cut_in_the_report(tmp_path: Path) -> None:
+    for i in range(25):
+        (tmp_path / "a" / f"{i:02}.txt").parent.mkdir(exist_ok=True)
+        (tmp_path / "a" / f"{i:02}.txt").write_text("x")
+    scan = scan_image_folder(tmp_path)
+    assert len(scan.problems) == 26
+    assert "... and 6 more" in str(scan)
+
+
+def test_missing_folder_and_file_give_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no folder"):
+        scan_image_folder(tmp_path / "nope")
+    file = _image(tmp_path / "x.png", fmt="PNG")
+    with pytest.raises(NotADirectoryError, match="one sub-folder per class"):
+        scan_image_folder(file)
+
+
+def test_extensions_match_keras() -> None:
+    from keras.src.utils.image_dataset_utils import ALLOWLIST_FORMATS
+
+    assert set(KERAS_IMAGE_EXTENSIONS) == set(ALLOWLIST_FORMATS)
+
+
+def test_keras_sees_what_the_scan_says(messy: Path) -> None:
+    """Keras lists exactly the classes and files the scan counts, plus the ones that fail."""
+    import keras
+
+    scan = scan_image_folder(messy)
+    ds = keras.utils.image_dataset_from_directory(messy, image_size=(8, 8), shuffle=False,
+                                                  verbose=False)
+    assert ds.class_names == list(scan.classes)
+    failing = [p for p, reason in scan.problems if "Keras would stop" in reason
+               or "would try to read" in reason]
+    assert len(ds.file_paths) == scan.usable + len(failing)
+
+
+@pytest.mark.parametrize("name", ["empty.jpg", "notes.png", "half.jpg"])
+def test_keras_fails_on_the_files_the_scan_flags(tmp_path: Path, name: str) -> None:
+    import keras
+    import tensorflow as tf
+
+    _image(tmp_path / "a" / "good.jpg")
+    source = {"empty.jpg": b"", "notes.png": b"not a picture", "half.jpg": _jpeg_bytes()[:400]}
+    (tmp_path / "a" / name).write_bytes(source[name])
+    assert "Keras would stop" in dict(scan_image_folder(tmp_path).problems)[f"a/{name}"]
+    ds = keras.utils.image_dataset_from_directory(tmp_path, image_size=(8, 8), batch_size=1,
+                                                  shuffle=False, verbose=False)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        for _ in ds:
+            pass
+
+
+def test_truncated_jpeg_that_verify_accepts_is_found_by_load(tmp_path: Path) -> None:
+    """verify() only checks the header of some files; decoding all pixels finds the rest."""
+    data = _jpeg_bytes((256, 192))
+    _image(tmp_path / "a" / "good.jpg")
+    (tmp_path / "a" / "cut.jpg").write_bytes(data[: len(data) * 2 // 3])
+    problems = dict(scan_image_folder(tmp_path).problems)
+    assert "truncated" in problems["a/cut.jpg"]
