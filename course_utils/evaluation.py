@@ -36,3 +36,35 @@ def evaluate_on_test(model: Any, x_test: Any, y_test: Any = None, batch_size: in
         )
     print(f"Test accuracy: {accuracy:.4f}")
     return accuracy
+
+
+def choose_by_validation(candidates: dict[str, tuple[Any, Any]]) -> tuple[str, Any]:
+    """Pick the model with the best validation accuracy; print how each one did.
+
+    ``candidates`` maps a name to ``(model, history)``, where ``history`` is
+    what ``model.fit(..., validation_split=...)`` returned (or its
+    ``.history`` dict). Only validation numbers are used: this is the
+    decision you make *before* the one final test. Returns ``(name, model)``::
+
+        chosen, final_model = choose_by_validation({
+            "classic": (model, history),
+            "dropout": (model_dropout, history_dropout),
+        })
+    """
+    if not candidates:
+        raise ValueError("Give at least one (model, history) pair to choose from.")
+    best: dict[str, float] = {}
+    for name, (_, history) in candidates.items():
+        metrics = getattr(history, "history", history)
+        if "val_accuracy" not in metrics:
+            raise ValueError(
+                f"{name!r} has no validation accuracy: train it with validation_split= or "
+                "validation_data=, and metrics=['accuracy']."
+            )
+        best[name] = max(metrics["val_accuracy"])
+    width = max(len(name) for name in best)
+    for name, accuracy in best.items():
+        print(f"{name:{width}}  best validation accuracy: {accuracy:.4f}")
+    chosen = max(best, key=best.__getitem__)
+    print(f"chosen: {chosen}")
+    return chosen, candidates[chosen][0]

@@ -26,6 +26,7 @@ from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 
 __all__ = [
+    "mistakes_then_correct",
     "errors_first",
     "plot_augmentations",
     "plot_history",
@@ -354,6 +355,25 @@ def errors_first(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     if len(true) != len(pred):
         raise ValueError(f"You passed {len(true)} true labels but {len(pred)} predictions.")
     return np.argsort(true == pred, kind="stable")
+
+
+def mistakes_then_correct(y_true: ArrayLike, y_pred: ArrayLike, n: int = 8) -> np.ndarray:
+    """Return the indices of the first ``n`` wrong predictions, then the first ``n`` right ones.
+
+    ``y_pred`` may be class numbers or the probabilities from ``model.predict``.
+    Use it to pick a grid that shows both what the model gets wrong and what
+    it gets right::
+
+        order = mistakes_then_correct(y_test, probabilities)
+        fig = plot_predictions(x_test[order], y_test[order], probabilities[order])
+    """
+    true = _to_int_labels(y_true, what="y_true")
+    pred, _ = _pred_labels(y_pred)
+    if len(true) != len(pred):
+        raise ValueError(f"You passed {len(true)} true labels but {len(pred)} predictions.")
+    wrong = np.flatnonzero(true != pred)[:n]
+    right = np.flatnonzero(true == pred)[:n]
+    return np.concatenate([wrong, right])
 
 
 def plot_predictions(

@@ -66,3 +66,27 @@ def test_evaluate_on_test_needs_an_accuracy_metric() -> None:
     model.compile("adam", "sparse_categorical_crossentropy")
     with pytest.raises(ValueError, match="metrics=\\['accuracy'\\]"):
         evaluate_on_test(model, np.zeros((2, 2), "float32"), np.array([0, 1]))
+
+
+def test_choose_by_validation_uses_only_validation_accuracy(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    from course_utils.evaluation import choose_by_validation
+
+    a, b = object(), object()
+    histories = {
+        "a": (a, {"accuracy": [0.99, 1.0], "val_accuracy": [0.7, 0.8]}),
+        "b": (b, {"accuracy": [0.8, 0.85], "val_accuracy": [0.82, 0.81]}),
+    }
+    assert choose_by_validation(histories) == ("b", b)
+    out = capsys.readouterr().out
+    assert "a  best validation accuracy: 0.8000" in out and out.endswith("chosen: b\n")
+
+
+def test_choose_by_validation_needs_validation_numbers() -> None:
+    from course_utils.evaluation import choose_by_validation
+
+    with pytest.raises(ValueError, match="validation_split"):
+        choose_by_validation({"a": (object(), {"accuracy": [0.9]})})
+    with pytest.raises(ValueError):
+        choose_by_validation({})

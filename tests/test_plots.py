@@ -147,3 +147,10 @@ def test_plot_predictions_with_int_predictions_frames_mistakes() -> None:
 def test_errors_first_accepts_probabilities() -> None:
     probs = np.eye(3)[[0, 2, 2]]
     assert plots.errors_first([0, 1, 2], probs).tolist() == [1, 0, 2]
+
+
+def test_mistakes_then_correct_picks_wrong_then_right() -> None:
+    y_true = np.array([0, 1, 2, 3, 4, 5])
+    probs = np.eye(6)[[0, 2, 2, 0, 4, 1]]
+    assert plots.mistakes_then_correct(y_true, probs, n=2).tolist() == [1, 3, 0, 2]
+    assert plots.mistakes_then_correct(y_true, y_true, n=3).tolist() == [0, 1, 2]

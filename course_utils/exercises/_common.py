@@ -80,3 +80,14 @@ def as_float_array(value: Any) -> np.ndarray | None:
 def is_number(value: Any) -> bool:
     """True for an int or float (Python or NumPy), False for bool, str, arrays, ..."""
     return isinstance(value, Real | np.number) and not isinstance(value, bool | np.bool_)
+
+
+def as_int(value: Any) -> int | None:
+    """Return ``value`` as an int when it is a whole number (not a bool), else None."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return int(value)
+    return None

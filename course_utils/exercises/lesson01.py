@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from ._common import kind, report, show
+from ._common import as_int, kind, report, show
 
 __all__ = ["check_conv_params", "check_feature_map_shapes"]
 
-
-def _as_int(value: Any) -> int | None:
-    """Return ``value`` as an int when it is a whole number, else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return int(value)
-    return None
 
 
 def check_conv_params(answer: Any) -> bool:
@@ -30,7 +18,7 @@ def check_conv_params(answer: Any) -> bool:
         check_conv_params(second_conv_params)
     """
     expected = 64 * (3 * 3 * 32 + 1)
-    number = _as_int(answer)
+    number = as_int(answer)
     if number is None:
         return report(False, f"Give a whole number; you gave {kind(answer)} ({show(answer)}).")
     if number == expected:
@@ -63,7 +51,7 @@ def check_feature_map_shapes(sizes: Any, flattened_length: Any) -> bool:
         "the second MaxPooling2D (halves it, rounding down)",
     ]
     try:
-        given = [_as_int(s) for s in sizes]
+        given = [as_int(s) for s in sizes]
     except TypeError:
         return report(False, f"sizes should be a list of 4 numbers; you gave {kind(sizes)}.")
     if len(given) != 4:
@@ -74,7 +62,7 @@ def check_feature_map_shapes(sizes: Any, flattened_length: Any) -> bool:
                 False,
                 f"after {step} the size is not {show(got)}: work it out from the size before.",
             )
-    length = _as_int(flattened_length)
+    length = as_int(flattened_length)
     if length != 5 * 5 * 64:
         if length == 5 * 5:
             return report(

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import error, kind, report, show
+from ._common import as_int, error, kind, report, show
 
 __all__ = [
     "RESUME_FILES",
@@ -36,10 +36,6 @@ def _as_name(value: Any) -> str | None:
     return None
 
 
-def _as_int(value: Any) -> int | None:
-    """Return ``value`` as an int when it is a whole number, else None."""
-    if isinstance(value, bool | np.bool_):
-        return None
     if isinstance(value, int | np.integer):
         return int(value)
     if isinstance(value, float | np.floating) and float(value).is_integer():
@@ -260,7 +256,7 @@ def check_resume_plan(checkpoint_to_load: Any, initial_epoch: Any, epochs: Any) 
                                  "max(files_on_disk, key=...) with a key that returns the number.")
         return report(False, f"{name!r} holds epoch {found}, but epochs up to {latest} finished: "
                              f"load the latest checkpoint, or you redo {latest - found} epoch(s).")
-    start = _as_int(initial_epoch)
+    start = as_int(initial_epoch)
     if start is None:
         return report(False, f"initial_epoch should be a whole number; you gave "
                              f"{kind(initial_epoch)} ({show(initial_epoch)}).")
@@ -273,7 +269,7 @@ def check_resume_plan(checkpoint_to_load: Any, initial_epoch: Any, epochs: Any) 
         else:
             hint = "initial_epoch is the number of epochs the checkpoint has already done."
         return report(False, f"initial_epoch = {start} is not right: {hint}")
-    end = _as_int(epochs)
+    end = as_int(epochs)
     if end is None:
         return report(False, f"epochs should be a whole number; you gave {kind(epochs)} "
                              f"({show(epochs)}).")
