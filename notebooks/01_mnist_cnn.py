@@ -52,7 +52,7 @@ import numpy as np
 
 import course_utils
 from course_utils import data, plots
-from course_utils.evaluation import evaluate_on_test
+from course_utils.evaluation import choose_by_validation, evaluate_on_test
 from course_utils.exercises import check_conv_params, check_feature_map_shapes
 from course_utils.quiz import Question, show_quiz
 
@@ -269,16 +269,14 @@ history_dropout = model_dropout.fit(x_train, y_train, batch_size=128,
 fig = plots.plot_history(history_dropout, title="Classic CNN with dropout on MNIST")
 
 # %% [markdown]
-# Now **choose** a model using the validation accuracy only:
+# Now **choose** a model using the validation accuracy only. `choose_by_validation` prints the
+# best validation accuracy of each candidate and returns the winner:
 
 # %%
-best_val = {"classic": max(history.history["val_accuracy"]),
-            "dropout": max(history_dropout.history["val_accuracy"])}
-for name, accuracy in best_val.items():
-    print(f"{name:8} best validation accuracy: {accuracy:.4f}")
-chosen = max(best_val, key=best_val.get)
-final_model = model if chosen == "classic" else model_dropout
-print("chosen:", chosen)
+chosen, final_model = choose_by_validation({
+    "classic": (model, history),
+    "dropout": (model_dropout, history_dropout),
+})
 
 # %% [markdown]
 # ## 6. The final test
@@ -309,8 +307,7 @@ print(f"{len(wrong)} of {len(y_test)} test images are misclassified")
 # ones. Several of the mistakes are ambiguous even for a person.*
 
 # %%
-right = np.flatnonzero(predicted == y_test)
-order = np.concatenate([wrong[:8], right[:8]])
+order = plots.mistakes_then_correct(y_test, probabilities, n=8)
 fig = plots.plot_predictions(x_test[order], y_test[order], probabilities[order], data.MNIST_CLASSES,
                              title="Test predictions")
 

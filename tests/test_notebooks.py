@@ -22,8 +22,12 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 
 
-def test_lessons_00_and_01_exist() -> None:
-    assert {"00_prerequisites", "01_mnist_cnn"} <= set(IDS)
+LESSONS = ["00_prerequisites", "01_mnist_cnn", "02_cifar10_cnn", "03_data_augmentation",
+           "04_confusion_matrix", "05_custom_folder_dataset", "06_save_and_load"]
+
+
+def test_all_seven_lessons_exist() -> None:
+    assert IDS == LESSONS
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -85,8 +89,17 @@ def _test_accuracy(path: Path) -> float:
     return float(found[0])
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=IDS[1:])
+def test_training_lessons_print_one_test_accuracy(path: Path) -> None:
+    assert 0.0 < _test_accuracy(path) <= 1.0
+
+
 def test_lesson_01_full_run_reaches_99_percent() -> None:
     assert _test_accuracy(ROOT / "notebooks" / "01_mnist_cnn.ipynb") >= 0.99
+
+
+def test_lesson_02_full_run_reaches_80_percent() -> None:
+    assert _test_accuracy(ROOT / "notebooks" / "02_cifar10_cnn.ipynb") >= 0.80
 
 
 FORBIDDEN_IN_CODE = {
