@@ -36,13 +36,6 @@ def _as_name(value: Any) -> str | None:
     return None
 
 
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return int(value)
-    return None
-
-
 # --------------------------------------------------------------------------- Exercise 1
 
 
