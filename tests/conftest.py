@@ -9,12 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
 import pytest
 
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    """Close every figure a test made, so figures do not pile up across tests."""
+    yield
+    plt.close("all")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from figure_helpers import image_axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from course_utils import plots
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _image_axes(fig: Figure) -> list:
-    return [ax for ax in fig.axes if ax.images]
 
 
 def _has_title_and_labels(fig: Figure) -> bool:
@@ -35,7 +25,7 @@ COLOUR = np.random.default_rng(1).integers(0, 256, (5, 32, 32, 3), dtype=np.uint
 def test_plot_samples_grid_with_class_names() -> None:
     labels = np.arange(20) % 3
     fig = plots.plot_samples(GREY, labels, ["zero", "one", "two"], n=16, title="Digits")
-    axes = _image_axes(fig)
+    axes = image_axes(fig)
     assert len(axes) == 16
     assert [ax.get_title() for ax in axes[:4]] == ["zero", "one", "two", "zero"]
     assert fig._suptitle.get_text() == "Digits" and _has_title_and_labels(fig)
@@ -44,7 +34,7 @@ def test_plot_samples_grid_with_class_names() -> None:
 def test_plot_samples_shows_all_when_fewer_and_reads_one_hot_labels() -> None:
     one_hot = np.eye(10)[[3, 1, 4, 1, 5]]
     fig = plots.plot_samples(COLOUR, one_hot, n=16)
-    axes = _image_axes(fig)
+    axes = image_axes(fig)
     assert len(axes) == 5 and [ax.get_title() for ax in axes] == ["3", "1", "4", "1", "5"]
     assert axes[0].images[0].get_array().shape == (32, 32, 3)
 
@@ -99,7 +89,7 @@ def test_plot_predictions_marks_wrong_ones_red() -> None:
     y_true = np.array([1, 2, 3, 4])
     probs = np.eye(10)[[1, 7, 3, 4]] * 0.9 + 0.01
     fig = plots.plot_predictions(COLOUR[:4], y_true, probs)
-    axes = _image_axes(fig)
+    axes = image_axes(fig)
     assert "1 of 4 wrong" in fig._suptitle.get_text()
     wrong_title = axes[1].title
     assert to_rgba(wrong_title.get_color()) == to_rgba(plots.WRONG_COLOR)
@@ -115,7 +105,7 @@ def test_errors_first_orders_mistakes_first_and_keeps_order() -> None:
 
 def test_plot_samples_grayscale_uses_gray_cmap_and_column_labels() -> None:
     fig = plots.plot_samples(GREY[:3, ..., None], np.array([[0], [1], [2]]), ncols=2)
-    axes = _image_axes(fig)
+    axes = image_axes(fig)
     assert [ax.get_title() for ax in axes] == ["0", "1", "2"]
     assert axes[0].images[0].get_cmap().name == "gray"
     assert "each panel" in fig._supxlabel.get_text()
@@ -136,7 +126,7 @@ def test_plot_history_single_epoch_has_visible_marker_and_integer_tick() -> None
 
 def test_plot_predictions_with_int_predictions_frames_mistakes() -> None:
     fig = plots.plot_predictions(GREY[:3], [0, 1, 2], [0, 1, 1], class_names=["a", "b", "c"])
-    axes = _image_axes(fig)
+    axes = image_axes(fig)
     assert axes[2].title.get_text() == "pred: b\ntrue: c"  # no confidence without probabilities
     assert "1 of 3 wrong" in fig._suptitle.get_text()
     frame = axes[2].spines["top"]

@@ -5,22 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
+from figure_helpers import image_axes
 
 from course_utils import plots
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _image_axes(fig: Figure) -> list:
-    return [ax for ax in fig.axes if ax.images]
 
 
 def _panel(ax) -> np.ndarray:
@@ -46,7 +35,7 @@ class _Recorder(keras.layers.Layer):
 def test_grid_of_n_panels_original_first_with_title_and_label() -> None:
     fig = plots.plot_augmentations(COLOUR, keras.layers.RandomFlip("horizontal"), n=16,
                                    title="Flips")
-    axes = _image_axes(fig)
+    axes = image_axes(fig)
     assert len(axes) == 16
     assert axes[0].get_title() == "original"
     assert [ax.get_title() for ax in axes[1:3]] == ["random 1", "random 2"]
@@ -58,7 +47,7 @@ def test_grid_of_n_panels_original_first_with_title_and_label() -> None:
 def test_every_panel_is_the_image_or_its_mirror() -> None:
     fig = plots.plot_augmentations(COLOUR, keras.layers.RandomFlip("horizontal"), n=12)
     image = COLOUR / 255.0
-    for ax in _image_axes(fig)[1:]:
+    for ax in image_axes(fig)[1:]:
         panel = _panel(ax)
         assert np.allclose(panel, image, atol=1e-5) or np.allclose(panel, image[:, ::-1],
                                                                    atol=1e-5)
@@ -68,14 +57,14 @@ def test_layer_is_called_once_with_training_true_on_n_minus_1_copies() -> None:
     layer = _Recorder()
     fig = plots.plot_augmentations(COLOUR, layer, n=5)
     assert layer.calls == [((4, 32, 32, 3), True)]
-    axes = _image_axes(fig)
+    axes = image_axes(fig)
     assert len(axes) == 5
     np.testing.assert_allclose(_panel(axes[1]), 1.0 - COLOUR / 255.0, atol=1e-6)
 
 
 def test_grey_uint8_image_stays_grey_with_its_shape() -> None:
     fig = plots.plot_augmentations(GREY, keras.layers.RandomRotation(10 / 360), n=8)
-    axes = _image_axes(fig)
+    axes = image_axes(fig)
     assert len(axes) == 8
     assert all(_panel(ax).shape == (28, 28) for ax in axes)
     assert axes[0].images[0].get_cmap().name == "gray"
@@ -85,27 +74,27 @@ def test_grey_uint8_image_stays_grey_with_its_shape() -> None:
 def test_channel_axis_of_one_and_batch_of_one_are_accepted() -> None:
     fig = plots.plot_augmentations(GREY[np.newaxis, ..., np.newaxis],
                                    keras.layers.RandomZoom(0.1), n=4)
-    assert [_panel(ax).shape for ax in _image_axes(fig)] == [(28, 28)] * 4
+    assert [_panel(ax).shape for ax in image_axes(fig)] == [(28, 28)] * 4
 
 
 def test_float_images_in_0_1_and_in_0_255_look_the_same() -> None:
     as_unit = plots.plot_augmentations(COLOUR / 255.0, _Recorder(), n=2)
     as_bytes = plots.plot_augmentations(COLOUR.astype("float32"), _Recorder(), n=2)
-    np.testing.assert_allclose(_panel(_image_axes(as_unit)[0]), COLOUR / 255.0, atol=1e-6)
-    np.testing.assert_allclose(_panel(_image_axes(as_bytes)[0]), COLOUR / 255.0, atol=1e-6)
+    np.testing.assert_allclose(_panel(image_axes(as_unit)[0]), COLOUR / 255.0, atol=1e-6)
+    np.testing.assert_allclose(_panel(image_axes(as_bytes)[0]), COLOUR / 255.0, atol=1e-6)
 
 
 def test_augmented_values_are_clipped_to_the_visible_range() -> None:
     contrast = keras.layers.RandomContrast(0.9, seed=3)
     fig = plots.plot_augmentations(COLOUR, contrast, n=6)
-    for ax in _image_axes(fig):
+    for ax in image_axes(fig):
         panel = _panel(ax)
         assert panel.min() >= 0.0 and panel.max() <= 1.0
 
 
 def test_fewer_panels_than_columns() -> None:
     fig = plots.plot_augmentations(COLOUR, keras.layers.RandomFlip(), n=3, ncols=8)
-    assert len(_image_axes(fig)) == 3
+    assert len(image_axes(fig)) == 3
 
 
 def test_a_whole_dataset_instead_of_one_image_is_refused() -> None:
