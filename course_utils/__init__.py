@@ -6,8 +6,12 @@ Start every lesson with::
     course_utils.setup()
 
 Modules: ``config`` (data folder, fast mode, seeds), ``data`` (download and
-load the datasets), ``plots`` (figures), ``evaluation`` (the one final test),
-``quiz`` and ``exercises`` (self-checks). Read any of them with ``help()``.
+load the datasets), ``plots`` and ``errors`` (figures), ``explore`` (interactive
+explorers), ``evaluation`` (the one final test), ``quiz`` and ``exercises``
+(self-checks), ``links`` (Binder and Colab links). Read any of them with ``help()``.
+
+From a terminal: ``python -m course_utils --help`` (download the data, check your
+setup with ``doctor``, pack the data for a workshop).
 """
 
 from .config import data_dir, epochs, fast_mode, fast_size, set_seed, shrink

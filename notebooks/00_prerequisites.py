@@ -17,6 +17,13 @@
 # # 00 — Prerequisites: Python, NumPy and the ideas behind neural networks
 #
 # A warm-up: the Python, NumPy and machine-learning ideas the rest of the course builds on.
+#
+# [![Open in Binder][binder-badge]][binder] [![Open in Colab][colab-badge]][colab]
+#
+# [binder]: https://mybinder.org/v2/gh/cnn-course/image-classification-cnn/main?urlpath=lab/tree/notebooks/00_prerequisites.ipynb
+# [colab]: https://colab.research.google.com/github/cnn-course/image-classification-cnn/blob/main/notebooks/00_prerequisites.ipynb
+# [binder-badge]: https://mybinder.org/badge_logo.svg
+# [colab-badge]: https://colab.research.google.com/assets/colab-badge.svg
 
 # %% [markdown]
 # ## Learning objectives
@@ -38,6 +45,25 @@
 # Before you start, you should be able to run a cell in Jupyter (`Shift+Enter`) and
 # have seen a little Python before (what a variable and a function are). No machine-learning
 # background is needed. If a section feels familiar, skim it and go straight to the exercises.
+
+# %% [markdown]
+# ## On Google Colab? Run this cell first
+#
+# If you opened this lesson in Google Colab, the next cell installs the course's helper
+# package `course_utils` from GitHub (it takes under a minute). Anywhere else (JupyterLab on
+# your computer, Binder) it checks that `course_utils` is there and does nothing more.
+
+# %%
+import sys
+
+if "google.colab" in sys.modules:
+    try:
+        import course_utils  # noqa: F401
+    except ImportError:
+        import subprocess
+
+        url = "git+https://github.com/cnn-course/image-classification-cnn@main"
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", url], check=True)
 
 # %% [markdown]
 # ## Setup

@@ -18,6 +18,13 @@
 #
 # You train a small convolutional neural network (CNN) that reads handwritten digits, and
 # check honestly how good it is.
+#
+# [![Open in Binder][binder-badge]][binder] [![Open in Colab][colab-badge]][colab]
+#
+# [binder]: https://mybinder.org/v2/gh/cnn-course/image-classification-cnn/main?urlpath=lab/tree/notebooks/01_mnist_cnn.ipynb
+# [colab]: https://colab.research.google.com/github/cnn-course/image-classification-cnn/blob/main/notebooks/01_mnist_cnn.ipynb
+# [binder-badge]: https://mybinder.org/badge_logo.svg
+# [colab-badge]: https://colab.research.google.com/assets/colab-badge.svg
 
 # %% [markdown]
 # ## Learning objectives
@@ -39,6 +46,25 @@
 # an optimizer do).
 
 # %% [markdown]
+# ## On Google Colab? Run this cell first
+#
+# If you opened this lesson in Google Colab, the next cell installs the course's helper
+# package `course_utils` from GitHub (it takes under a minute). Anywhere else (JupyterLab on
+# your computer, Binder) it checks that `course_utils` is there and does nothing more.
+
+# %%
+import sys
+
+if "google.colab" in sys.modules:
+    try:
+        import course_utils  # noqa: F401
+    except ImportError:
+        import subprocess
+
+        url = "git+https://github.com/cnn-course/image-classification-cnn@main"
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", url], check=True)
+
+# %% [markdown]
 # ## Setup
 #
 # Run this cell first. `course_utils.setup()` fixes the random seed, so your numbers match the
@@ -51,7 +77,7 @@ import keras
 import numpy as np
 
 import course_utils
-from course_utils import data, plots
+from course_utils import data, explore, plots
 from course_utils.evaluation import choose_by_validation, evaluate_on_test
 from course_utils.exercises import check_conv_params, check_feature_map_shapes
 from course_utils.quiz import Question, show_quiz
@@ -310,6 +336,27 @@ print(f"{len(wrong)} of {len(y_test)} test images are misclassified")
 order = plots.mistakes_then_correct(y_test, probabilities, n=8)
 fig = plots.plot_predictions(x_test[order], y_test[order], probabilities[order], data.MNIST_CLASSES,
                              title="Test predictions")
+
+# %% [markdown]
+# ### Explore the predictions yourself
+#
+# A grid shows 16 images; the **prediction explorer** lets you walk through all 10,000. Move
+# the slider to pick a test image and read the model's probability for every digit, or click
+# **Next mistake** to jump to the next misclassified image. Look for mistakes where the right
+# digit has the second-longest bar: the model hesitated between two digits.
+#
+# The controls only work while the notebook runs in Jupyter; a static copy of this notebook
+# shows the first picture. Without the controls, the same figure for image `i` is
+# `explore.plot_prediction(x_test[i], probabilities[i], data.MNIST_CLASSES, true_label=y_test[i])`.
+#
+# *Figure: an explorer with an image slider and a "Next mistake" button above a status line and
+# a picture. Left, test image 0, a handwritten 7; right, a horizontal bar chart of the
+# probability (0 to 1) of each digit 0–9: the bar for 7 reaches almost 1 and is green (the
+# true class), all others are close to 0.*
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+explore.prediction_explorer(x_test, probabilities, y_test, data.MNIST_CLASSES)
 
 # %% [markdown]
 # ## Exercise 1: count the parameters

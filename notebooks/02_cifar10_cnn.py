@@ -18,6 +18,13 @@
 #
 # You move from digits to small colour photos, watch the classic CNN overfit, and build a better
 # model step by step that gets above 80% on images it has never seen.
+#
+# [![Open in Binder][binder-badge]][binder] [![Open in Colab][colab-badge]][colab]
+#
+# [binder]: https://mybinder.org/v2/gh/cnn-course/image-classification-cnn/main?urlpath=lab/tree/notebooks/02_cifar10_cnn.ipynb
+# [colab]: https://colab.research.google.com/github/cnn-course/image-classification-cnn/blob/main/notebooks/02_cifar10_cnn.ipynb
+# [binder-badge]: https://mybinder.org/badge_logo.svg
+# [colab-badge]: https://colab.research.google.com/assets/colab-badge.svg
 
 # %% [markdown]
 # ## Learning objectives
@@ -38,6 +45,25 @@
 # **Before you start:** lesson 01 (a CNN for MNIST, validation split, overfitting, dropout).
 
 # %% [markdown]
+# ## On Google Colab? Run this cell first
+#
+# If you opened this lesson in Google Colab, the next cell installs the course's helper
+# package `course_utils` from GitHub (it takes under a minute). Anywhere else (JupyterLab on
+# your computer, Binder) it checks that `course_utils` is there and does nothing more.
+
+# %%
+import sys
+
+if "google.colab" in sys.modules:
+    try:
+        import course_utils  # noqa: F401
+    except ImportError:
+        import subprocess
+
+        url = "git+https://github.com/cnn-course/image-classification-cnn@main"
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", url], check=True)
+
+# %% [markdown]
 # ## Setup
 #
 # Run this cell first. The first time, `load_cifar10()` below downloads 163 MB from the
@@ -48,7 +74,7 @@ import keras
 import numpy as np
 
 import course_utils
-from course_utils import data, models, plots
+from course_utils import data, explore, models, plots
 from course_utils.evaluation import choose_by_validation, evaluate_on_test
 from course_utils.exercises import check_float32_memory, check_same_padding_shapes
 from course_utils.quiz import Question, show_quiz
@@ -230,6 +256,20 @@ probabilities = final_model.predict(x_test, batch_size=512, verbose=0)
 order = plots.mistakes_then_correct(y_test, probabilities, n=8)
 fig = plots.plot_predictions(x_test[order], y_test[order], probabilities[order],
                              data.CIFAR10_CLASSES, title="CIFAR-10 test predictions")
+
+# %% [markdown]
+# With the **prediction explorer** you can look at any test photo and the model's probability
+# for each of the 10 classes. Click **Next mistake** a few times: are the mistakes between
+# classes you would also hesitate between? (The controls work while the notebook runs in
+# Jupyter; a static copy shows the first picture.)
+#
+# *Figure: an explorer with an image slider and a "Next mistake" button above a status line and
+# a picture. Left, test image 0, a small photo of a cat; right, a horizontal bar chart of the
+# probability (0 to 1) of each of the 10 classes, the bar of the true class, cat, in green.*
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+explore.prediction_explorer(x_test, probabilities, y_test, data.CIFAR10_CLASSES)
 
 # %% [markdown]
 # Lesson 04 looks at these mistakes systematically with a confusion matrix.

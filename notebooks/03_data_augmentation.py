@@ -18,6 +18,13 @@
 #
 # You let Keras change every training image a little, at random, each time the model sees it,
 # and watch the gap between training and validation accuracy shrink.
+#
+# [![Open in Binder][binder-badge]][binder] [![Open in Colab][colab-badge]][colab]
+#
+# [binder]: https://mybinder.org/v2/gh/cnn-course/image-classification-cnn/main?urlpath=lab/tree/notebooks/03_data_augmentation.ipynb
+# [colab]: https://colab.research.google.com/github/cnn-course/image-classification-cnn/blob/main/notebooks/03_data_augmentation.ipynb
+# [binder-badge]: https://mybinder.org/badge_logo.svg
+# [colab-badge]: https://colab.research.google.com/assets/colab-badge.svg
 
 # %% [markdown]
 # ## Learning objectives
@@ -40,6 +47,25 @@
 # **Before you start:** lesson 02 (the classic CNN on CIFAR-10, and how quickly it overfits).
 
 # %% [markdown]
+# ## On Google Colab? Run this cell first
+#
+# If you opened this lesson in Google Colab, the next cell installs the course's helper
+# package `course_utils` from GitHub (it takes under a minute). Anywhere else (JupyterLab on
+# your computer, Binder) it checks that `course_utils` is there and does nothing more.
+
+# %%
+import sys
+
+if "google.colab" in sys.modules:
+    try:
+        import course_utils  # noqa: F401
+    except ImportError:
+        import subprocess
+
+        url = "git+https://github.com/cnn-course/image-classification-cnn@main"
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", url], check=True)
+
+# %% [markdown]
 # ## Setup
 #
 # Run this cell first. `course_utils.setup()` fixes the random seed, so your numbers and even
@@ -53,7 +79,7 @@ import keras
 import numpy as np
 
 import course_utils
-from course_utils import data, models, plots
+from course_utils import data, explore, models, plots
 from course_utils.evaluation import evaluate_on_test
 from course_utils.exercises import (
     check_augmentation_pipeline,
@@ -152,6 +178,26 @@ fig = plots.plot_augmentations(image, showcase, n=16,
 # Check that the augmented images are still recognisable: if *you* cannot tell the class any
 # more, the model cannot either, and the augmentation is too strong.
 #
+# ### Try the settings yourself
+#
+# The **augmentation explorer** has one slider per random layer and a checkbox for the flip.
+# Each row is one training image: the original first, then random versions with the settings
+# you chose; **New random draw** draws new versions. Push the rotation slider up until a
+# picture no longer looks like a photo you could take, then do the same with zoom and contrast.
+# A setting of 0 leaves that layer out. (The controls work while the notebook runs in Jupyter;
+# a static copy shows the first picture. Without the controls:
+# `explore.plot_augmentation_grid(x_train, rotation=0.2, contrast=0.5)`.)
+#
+# *Figure: an explorer with sliders for rotation (0.05), zoom (0.1), translation (0.1) and
+# contrast (0), a flip checkbox and a "New random draw" button, above a grid of small photos:
+# 4 rows, one per training image, each showing the original followed by 5 randomly flipped,
+# shifted, tilted and zoomed versions.*
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+explore.augmentation_explorer(x_train)
+
+# %% [markdown]
 # When the model predicts, the layers must not change anything. Keras tells them which case
 # they are in with the `training` argument: `fit` calls the model with `training=True`,
 # `predict` and `evaluate` with `training=False`. Try both on a batch of 8 images:

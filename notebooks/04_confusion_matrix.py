@@ -18,6 +18,13 @@
 #
 # Accuracy is one number. You find out *which* classes a CIFAR-10 model mixes up, measure
 # precision and recall for each class, and look at the mistakes themselves.
+#
+# [![Open in Binder][binder-badge]][binder] [![Open in Colab][colab-badge]][colab]
+#
+# [binder]: https://mybinder.org/v2/gh/cnn-course/image-classification-cnn/main?urlpath=lab/tree/notebooks/04_confusion_matrix.ipynb
+# [colab]: https://colab.research.google.com/github/cnn-course/image-classification-cnn/blob/main/notebooks/04_confusion_matrix.ipynb
+# [binder-badge]: https://mybinder.org/badge_logo.svg
+# [colab-badge]: https://colab.research.google.com/assets/colab-badge.svg
 
 # %% [markdown]
 # ## Learning objectives
@@ -40,6 +47,25 @@
 # not required.
 
 # %% [markdown]
+# ## On Google Colab? Run this cell first
+#
+# If you opened this lesson in Google Colab, the next cell installs the course's helper
+# package `course_utils` from GitHub (it takes under a minute). Anywhere else (JupyterLab on
+# your computer, Binder) it checks that `course_utils` is there and does nothing more.
+
+# %%
+import sys
+
+if "google.colab" in sys.modules:
+    try:
+        import course_utils  # noqa: F401
+    except ImportError:
+        import subprocess
+
+        url = "git+https://github.com/cnn-course/image-classification-cnn@main"
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", url], check=True)
+
+# %% [markdown]
 # ## Setup
 #
 # Run this cell first. `course_utils.setup()` fixes the random seed, so your numbers match the
@@ -52,7 +78,7 @@ import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix
 
 import course_utils
-from course_utils import data, models, plots
+from course_utils import data, explore, models, plots
 from course_utils.errors import most_confused_pairs, plot_confusion_matrix, plot_misclassified
 from course_utils.evaluation import evaluate_on_test
 from course_utils.exercises import (
@@ -303,6 +329,25 @@ wrong = np.flatnonzero(y_pred != y_test)
 most_sure = wrong[np.argsort(-probabilities[wrong].max(axis=1), kind="stable")][:16]
 fig = plots.plot_predictions(x_test[most_sure], y_test[most_sure], probabilities[most_sure],
                              class_names, title="The most confident mistakes")
+
+# %% [markdown]
+# ### Drill down into any cell of the matrix
+#
+# Every off-diagonal cell of the confusion matrix is a pile of images. The **confusion
+# drill-down** opens any of them: choose a true class and a predicted class and it shows those
+# test images, most confident mistakes first (up to 16). It starts on the most confused pair.
+# Pick the same class twice to see images the model got right. Try cat → dog and dog → cat:
+# are the two kinds of mistakes alike? (The controls work while the notebook runs in Jupyter;
+# a static copy shows the first picture. Without the controls:
+# `explore.plot_confusion_pair(x_test, y_test, probabilities, "cat", "dog", class_names)`.)
+#
+# *Figure: a drill-down with two drop-down lists, "true class" and "predicted", above a status
+# line and a grid of up to 16 test photos of the most confused pair, titled with the true class,
+# the predicted class and how many test images fall in that cell of the confusion matrix.*
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+explore.confusion_explorer(x_test, y_test, probabilities, class_names)
 
 # %% [markdown]
 # ## 8. What to do about it

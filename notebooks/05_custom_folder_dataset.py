@@ -18,6 +18,13 @@
 #
 # You train a CNN on images stored as files in folders, the way your own photos are stored,
 # check the folder before you train, and find out why a validation score can lie.
+#
+# [![Open in Binder][binder-badge]][binder] [![Open in Colab][colab-badge]][colab]
+#
+# [binder]: https://mybinder.org/v2/gh/cnn-course/image-classification-cnn/main?urlpath=lab/tree/notebooks/05_custom_folder_dataset.ipynb
+# [colab]: https://colab.research.google.com/github/cnn-course/image-classification-cnn/blob/main/notebooks/05_custom_folder_dataset.ipynb
+# [binder-badge]: https://mybinder.org/badge_logo.svg
+# [colab-badge]: https://colab.research.google.com/assets/colab-badge.svg
 
 # %% [markdown]
 # ## Learning objectives
@@ -40,6 +47,25 @@
 #
 # **Before you start:** lesson 01 (a first CNN, validation split, evaluating once on the test
 # set). It helps to have seen lesson 02 (colour images, overfitting), but you do not need it.
+
+# %% [markdown]
+# ## On Google Colab? Run this cell first
+#
+# If you opened this lesson in Google Colab, the next cell installs the course's helper
+# package `course_utils` from GitHub (it takes under a minute). Anywhere else (JupyterLab on
+# your computer, Binder) it checks that `course_utils` is there and does nothing more.
+
+# %%
+import sys
+
+if "google.colab" in sys.modules:
+    try:
+        import course_utils  # noqa: F401
+    except ImportError:
+        import subprocess
+
+        url = "git+https://github.com/cnn-course/image-classification-cnn@main"
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", url], check=True)
 
 # %% [markdown]
 # ## Setup

@@ -19,6 +19,13 @@
 # You save a trained CNN to disk, load it back, keep the best checkpoint while training,
 # resume a training that was interrupted, export the model for serving, and use it on an
 # image file.
+#
+# [![Open in Binder][binder-badge]][binder] [![Open in Colab][colab-badge]][colab]
+#
+# [binder]: https://mybinder.org/v2/gh/cnn-course/image-classification-cnn/main?urlpath=lab/tree/notebooks/06_save_and_load.ipynb
+# [colab]: https://colab.research.google.com/github/cnn-course/image-classification-cnn/blob/main/notebooks/06_save_and_load.ipynb
+# [binder-badge]: https://mybinder.org/badge_logo.svg
+# [colab-badge]: https://colab.research.google.com/assets/colab-badge.svg
 
 # %% [markdown]
 # ## Learning objectives
@@ -41,6 +48,25 @@
 #
 # **Before you start:** lesson 01 (the MNIST CNN, `fit` with a validation split, one final
 # test).
+
+# %% [markdown]
+# ## On Google Colab? Run this cell first
+#
+# If you opened this lesson in Google Colab, the next cell installs the course's helper
+# package `course_utils` from GitHub (it takes under a minute). Anywhere else (JupyterLab on
+# your computer, Binder) it checks that `course_utils` is there and does nothing more.
+
+# %%
+import sys
+
+if "google.colab" in sys.modules:
+    try:
+        import course_utils  # noqa: F401
+    except ImportError:
+        import subprocess
+
+        url = "git+https://github.com/cnn-course/image-classification-cnn@main"
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", url], check=True)
 
 # %% [markdown]
 # ## Setup

@@ -63,6 +63,10 @@ def test_lesson_anatomy(path: Path) -> None:
     assert len(re.findall(r"^## Exercise", markdown, re.M)) >= 2, "fewer than two exercises"
     assert "<summary>Solution" in markdown, "exercises need (collapsed) solutions"
     assert "course_utils.setup(" in code and "show_quiz(" in code
+    checks = re.findall(r"^\w*passed = check_\w+\(", code, re.M)
+    assert len(checks) >= 2, "fewer than two automatically checked exercises"
+    quiz = [c.source for c in nb.cells if c.cell_type == "code" and "show_quiz(" in c.source]
+    assert len(quiz) == 1 and quiz[0].count("Question(") >= 3, "the quiz needs >= 3 questions"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -127,3 +131,22 @@ def test_idiom_patterns_catch_what_they_should() -> None:
     assert not H5_MODEL_SAVE.search('model.save_weights("m.weights.h5")')
     assert not H5_MODEL_SAVE.search('model.save("m.keras")')
     assert TEST_AS_VALIDATION.search("fit(x, y, validation_data=(x_test, y_test))")
+
+
+EXPLORERS = {
+    "01_mnist_cnn": "explore.prediction_explorer(",
+    "02_cifar10_cnn": "explore.prediction_explorer(",
+    "03_data_augmentation": "explore.augmentation_explorer(",
+    "04_confusion_matrix": "explore.confusion_explorer(",
+}
+
+
+@pytest.mark.parametrize("lesson", sorted(EXPLORERS))
+def test_lesson_shows_its_explorer_with_a_static_picture(lesson: str) -> None:
+    nb = nbformat.read(ROOT / "notebooks" / f"{lesson}.ipynb", as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and EXPLORERS[lesson] in c.source]
+    assert len(cells) == 1, f"{lesson} should show {EXPLORERS[lesson]}...) once"
+    bundles = [out.get("data", {}) for out in cells[0].outputs]
+    # the stored run keeps the widget view and a PNG for static viewers (GitHub, nbconvert)
+    assert any("image/png" in b and "application/vnd.jupyter.widget-view+json" in b
+               for b in bundles), "the explorer cell has no stored picture"

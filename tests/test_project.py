@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from conftest import ROOT
 
@@ -37,3 +38,28 @@ def test_binder_postbuild_bakes_the_data_into_the_image() -> None:
     assert "python -m course_utils fetch all" in post
     start = (ROOT / "binder/start").read_text()
     assert 'exec "$@"' in start and "COURSE_DATA_DIR" in start
+
+
+def test_wheel_contains_every_subpackage_and_the_manifests(tmp_path: Path) -> None:
+    """Binder and Colab install the package non-editably: the wheel must hold all of it."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    source = tmp_path / "src"  # build from a copy: setuptools writes build/ next to the sources
+    shutil.copytree(ROOT / "course_utils", source / "course_utils",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", str(tmp_path / "dist"), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )
+    (wheel,) = (tmp_path / "dist").glob("course_utils-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = source / "course_utils"
+    expected = {p.relative_to(source).as_posix() for p in package.rglob("*.py")}
+    expected |= {p.relative_to(source).as_posix() for p in (package / "manifests").glob("*.gz")}
+    assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"

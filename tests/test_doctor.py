@@ -1,0 +1,313 @@
+"""course_utils.doctor: the setup checks, on small fake data directories.
+
+``make_course_data`` builds a complete but tiny data directory and points the
+dataset pins at it (the real pins belong to the real files); test_kit.py uses
+it too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import hashlib
+import importlib.metadata
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import ROOT
+from course_utils import __main__ as cli
+from course_utils import data, doctor
+
+FAKE_ARCHIVE_SHA = hashlib.sha256(b"the official CIFAR-10 archive").hexdigest()
+
+
+def _npz(path: Path, image_shape: tuple[int, ...], n: int = 6) -> None:
+    rng = np.random.default_rng(len(image_shape))
+    np.savez(path, x_train=rng.integers(0, 256, (n, *image_shape), dtype=np.uint8),
+             y_train=rng.integers(0, 10, n, dtype=np.uint8),
+             x_test=rng.integers(0, 256, (2, *image_shape), dtype=np.uint8),
+             y_test=rng.integers(0, 10, 2, dtype=np.uint8))
+
+
+def _jpeg(shade: int) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 12), (shade, 90, 160)).save(buf, format="JPEG")
+    return buf.getvalue()
+
+
+def make_course_data(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A complete, tiny data directory in ``root``, with the course's pins pointed at it.
+
+    mnist.npz matches the (patched) MNIST pin, cifar10.npz records the
+    (patched) CIFAR-10 archive pin, blood_cells/ matches a (patched) manifest.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    _npz(root / "mnist.npz", (28, 28))
+    _npz(root / "cifar10.npz", (32, 32, 3))
+    (root / "cifar10.npz.source-sha256").write_text(FAKE_ARCHIVE_SHA)
+    lines = []
+    for split in ("TRAIN", "TEST"):
+        for i, cls in enumerate(data.BLOOD_CELL_CLASSES):
+            rel = f"{split}/{cls}/_{i}_{len(split)}.jpeg"
+            payload = _jpeg(i * 50 + len(split))
+            (root / "blood_cells" / split / cls).mkdir(parents=True)
+            (root / "blood_cells" / rel).write_bytes(payload)
+            lines.append(f"{hashlib.sha256(payload).hexdigest()}  ./{rel}\n")
+    manifest = root.parent / f"{root.name}-blood_cells.sha256.gz"
+    with gzip.open(manifest, "wt") as f:
+        f.writelines(lines)
+    pin(monkeypatch, "mnist", sha256=data.sha256_file(root / "mnist.npz"))
+    pin(monkeypatch, "cifar10", sha256=FAKE_ARCHIVE_SHA)
+    pin(monkeypatch, "blood_cells", manifest=manifest)
+    return root
+
+
+def pin(monkeypatch: pytest.MonkeyPatch, name: str, **changes) -> None:
+    """Replace registry fields for this test only."""
+    monkeypatch.setitem(data.DATASETS, name, dataclasses.replace(data.DATASETS[name], **changes))
+
+
+@pytest.fixture
+def fake_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A complete fake data directory as COURSE_DATA_DIR."""
+    root = make_course_data(tmp_path / "data", monkeypatch)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(root))
+    return root
+
+
+@pytest.fixture
+def course_dir(fake_data: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fake data directory on a healthy machine.
+
+    TensorFlow's probe and the memory reading are replaced (the real ones run
+    in their own tests), so these tests are fast and do not depend on the
+    machine's free memory.
+    """
+    monkeypatch.setattr(doctor, "probe_tensorflow",
+                        lambda: {"tf": "2.21.0", "backend": "tensorflow", "gpus": 0})
+    monkeypatch.setattr(doctor, "read_memory", lambda: (8 * doctor.GB, 6 * doctor.GB))
+    return fake_data
+
+
+def _rows(**kwargs) -> dict[str, doctor.Check]:
+    return {row.name: row for row in doctor.run_checks(**kwargs)}
+
+
+def _fails(rows: dict[str, doctor.Check]) -> dict[str, doctor.Check]:
+    return {name: row for name, row in rows.items() if row.status == doctor.FAIL}
+
+
+# --------------------------------------------------------------- a good setup
+
+
+def test_good_setup_has_no_fail(course_dir: Path) -> None:
+    rows = _rows()
+    assert _fails(rows) == {}
+    for name in data.DATASETS:
+        assert rows[f"Data: {name}"].status == doctor.OK, rows[f"Data: {name}"]
+    assert "all 8 files match" in rows["Data: blood_cells"].detail
+    assert "official archive" in rows["Data: cifar10"].detail
+    assert rows["TensorFlow import"].detail.startswith("2.21.0, CPU only")
+    # One row per line of requirements.txt, plus the widgets extension.
+    for name in ("tensorflow", "keras", "numpy", "ipywidgets", "jupyterlab", "jupyterlab_widgets"):
+        assert rows[name].status == doctor.OK
+
+
+def test_cli_exit_0_and_table_with_real_tensorflow(
+    fake_data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """The real TensorFlow probe (a subprocess import) once, through the command line."""
+    monkeypatch.setattr(doctor, "read_memory", lambda: (8 * doctor.GB, 6 * doctor.GB))
+    assert cli.main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^TensorFlow import +OK +2\.\d+", out, re.M)
+    assert re.search(r"^Keras backend +OK +tensorflow", out, re.M)
+    assert out.rstrip().endswith("ready for the course.")
+    widths = {line.index(" OK ") for line in out.splitlines() if " OK " in line}
+    assert len(widths) == 1  # the status column is aligned
+
+
+def test_json_output(course_dir: Path, capsys: pytest.CaptureFixture) -> None:
+    assert cli.main(["doctor", "--json", "--quick"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True
+    assert {"name", "status", "detail", "fix"} <= set(report["checks"][0])
+
+
+# --------------------------------------------------------------- broken setups
+
+
+def test_missing_datasets_fail_with_fix(
+    course_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "empty"))
+    fails = _fails(_rows())
+    assert set(fails) == {"Data: mnist", "Data: cifar10", "Data: blood_cells"}
+    assert "python -m course_utils fetch blood_cells" in fails["Data: blood_cells"].fix
+    assert "unpack-data" in fails["Data: mnist"].fix
+    assert cli.main(["doctor", "--quick"]) == 1
+    out = capsys.readouterr().out
+    assert "fix: Run `python -m course_utils fetch cifar10`" in out
+    assert "3 FAIL: not ready yet" in out
+
+
+def test_corrupt_files_fail(course_dir: Path) -> None:
+    with open(course_dir / "mnist.npz", "r+b") as f:
+        f.truncate(200)
+    (course_dir / "cifar10.npz").write_bytes(b"not a zip")
+    some_image = next((course_dir / "blood_cells" / "TEST").rglob("*.jpeg"))
+    some_image.write_bytes(some_image.read_bytes()[:-5])
+    fails = _fails(_rows())
+    assert set(fails) == {"Data: mnist", "Data: cifar10", "Data: blood_cells"}
+    assert fails["Data: mnist"].fix.startswith("Delete mnist.npz from")
+    assert "checksum mismatch: TEST/" in fails["Data: blood_cells"].detail
+
+
+def test_quick_only_looks_that_files_are_there(course_dir: Path) -> None:
+    some_image = next((course_dir / "blood_cells").rglob("*.jpeg"))
+    some_image.write_bytes(b"damaged")
+    assert _rows(quick=True)["Data: blood_cells"].status == doctor.OK
+    assert _rows()["Data: blood_cells"].status == doctor.FAIL
+    some_image.unlink()
+    row = _rows(quick=True)["Data: blood_cells"]
+    assert row.status == doctor.FAIL and "missing: " in row.detail
+
+
+def test_unofficial_but_working_data_warns(
+    course_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pin(monkeypatch, "mnist", sha256="0" * 64)
+    (course_dir / "cifar10.npz.source-sha256").write_text("1" * 64)
+    (course_dir / "blood_cells" / "TRAIN" / "MONOCYTE" / "extra.jpeg").write_bytes(_jpeg(0))
+    rows = _rows()
+    for name in data.DATASETS:
+        assert rows[f"Data: {name}"].status == doctor.WARN, rows[f"Data: {name}"]
+    assert "extra.jpeg" in rows["Data: blood_cells"].detail
+    assert _fails(rows) == {}
+
+
+def test_cifar10_without_source_record_is_ok(course_dir: Path) -> None:
+    """course_utils' own download writes no stamp: the arrays alone decide."""
+    (course_dir / "cifar10.npz.source-sha256").unlink()
+    assert _rows()["Data: cifar10"].status == doctor.OK
+
+
+def test_npz_with_pickled_objects_is_broken_and_never_unpickled(course_dir: Path) -> None:
+    arrays = {k: np.array([{"x": 1}], dtype=object) for k in ("x_train", "y_train", "x_test",
+                                                             "y_test")}
+    np.savez(course_dir / "cifar10.npz", **arrays)
+    row = _rows()["Data: cifar10"]
+    assert row.status == doctor.FAIL and "unreadable" in row.detail
+
+
+def test_package_outside_its_specifier_fails(
+    course_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = doctor.installed_version
+    fake = {"numpy": "1.21.0", "keras": None, "tensorflow": "2.22.0rc1"}
+    monkeypatch.setattr(doctor, "installed_version", lambda d: fake.get(d, real(d)))
+    fails = _fails(_rows())
+    assert set(fails) == {"numpy", "keras", "tensorflow"}
+    assert fails["numpy"].detail == "1.21.0 installed, need >=1.26,<3"
+    assert fails["numpy"].fix.startswith('Run: pip install "numpy>=1.26,<3"')
+    assert fails["keras"].detail.startswith("not installed")
+
+
+def test_tensorflow_cpu_counts_as_tensorflow(monkeypatch: pytest.MonkeyPatch) -> None:
+    def version(dist: str) -> str:
+        if dist == "tensorflow-cpu":
+            return "2.20.0"
+        raise importlib.metadata.PackageNotFoundError(dist)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    assert doctor.check_package("tensorflow>=2.16,<2.22").status == doctor.OK
+    assert doctor.check_package("numpy>=1.26").status == doctor.FAIL
+
+
+def test_unsupported_python_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(doctor, "PYTHON_SUPPORTED", ">=3.99")
+    row = doctor.check_python()
+    assert row.status == doctor.FAIL and "Install Python 3.11" in row.fix
+
+
+def test_too_little_memory_fails(course_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(doctor, "read_memory", lambda: (2 * doctor.GB, doctor.GB))
+    row = _fails(_rows())["Memory"]
+    assert "1.0 GB available of 2.0 GB" in row.detail and "Close other programs" in row.fix
+    monkeypatch.setattr(doctor, "read_memory", lambda: (None, None))
+    assert _rows()["Memory"].status == doctor.WARN
+
+
+@pytest.mark.skipif(not Path("/proc/meminfo").exists(), reason="Linux only")
+def test_read_memory_on_linux() -> None:
+    total, available = doctor.read_memory()
+    assert total and available and 0 < available <= total
+
+
+def test_tensorflow_problems_fail(course_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(doctor, "probe_tensorflow",
+                        lambda: {"error": "ImportError: DLL load failed"})
+    row = _fails(_rows())["TensorFlow import"]
+    assert row.detail == "ImportError: DLL load failed" and "pip install" in row.fix
+    monkeypatch.setattr(doctor, "probe_tensorflow",
+                        lambda: {"tf": "2.21.0", "backend": "jax", "gpus": 1})
+    rows = _rows()
+    assert rows["TensorFlow import"].detail == "2.21.0, GPU x1"
+    assert "KERAS_BACKEND" in rows["Keras backend"].fix
+
+
+def test_low_disk_fails_only_while_data_is_missing(
+    course_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    usage = shutil.disk_usage(tmp_path)._replace(free=200 * 1024**2)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage)
+    assert _rows()["Disk space"].status == doctor.OK
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "new"))
+    row = _rows(quick=True)["Disk space"]
+    assert row.status == doctor.FAIL and "COURSE_DATA_DIR" in row.fix
+
+
+def test_read_only_data_dir(course_dir: Path, tmp_path: Path,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(doctor, "is_writable", lambda folder: False)
+    assert _rows()["Data directory"].detail.endswith("(read-only, but complete)")
+    (course_dir / "mnist.npz").unlink()
+    row = _fails(_rows())["Data directory"]
+    assert "mnist missing" in row.detail and "COURSE_DATA_DIR" in row.fix
+
+
+def test_is_writable_for_a_folder_not_created_yet(tmp_path: Path) -> None:
+    assert doctor.is_writable(tmp_path / "not" / "yet")
+    assert not (tmp_path / "not").exists()
+
+
+# --------------------------------------------------------------- the sources of truth
+
+
+def test_fallback_requirements_are_requirements_txt() -> None:
+    """FALLBACK_REQUIREMENTS is a copy of requirements.txt: keep them identical."""
+    lines, source = doctor.requirement_lines()
+    assert source == str(ROOT / "requirements.txt")
+    assert lines == list(doctor.FALLBACK_REQUIREMENTS), (
+        "Copy the requirement lines of requirements.txt into doctor.FALLBACK_REQUIREMENTS")
+
+
+def test_fallback_used_without_requirements_txt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(doctor, "REQUIREMENTS_FILE", tmp_path / "requirements.txt")
+    lines, source = doctor.requirement_lines()
+    assert source.endswith("FALLBACK_REQUIREMENTS") and lines[0].startswith("tensorflow")
+
+
+def test_python_range_is_pyprojects() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert f'requires-python = "{doctor.PYTHON_SUPPORTED}"' in pyproject
