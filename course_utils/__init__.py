@@ -8,7 +8,8 @@ Start every lesson with::
 Modules: ``config`` (data folder, fast mode, seeds), ``data`` (download and
 load the datasets), ``plots`` and ``errors`` (figures), ``explore`` (interactive
 explorers), ``evaluation`` (the one final test), ``quiz`` and ``exercises``
-(self-checks), ``links`` (Binder and Colab links). Read any of them with ``help()``.
+(self-checks), ``saving`` (load a model safely), ``links`` (Binder and Colab
+links). Read any of them with ``help()``.
 
 From a terminal: ``python -m course_utils --help`` (download the data, check your
 setup with ``doctor``, pack the data for a workshop).

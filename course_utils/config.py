@@ -1,4 +1,4 @@
-"""Course-wide switches: where the data lives, fast mode, and seeding.
+"""Course-wide switches: where the data lives, fast mode, seeding and deterministic ops.
 
 Three environment variables change how the course behaves:
 
@@ -96,12 +96,17 @@ def shrink(*arrays: T, fast: int = 1000) -> tuple[T, ...]:
     return tuple(a[:fast] for a in arrays)  # type: ignore[index]
 
 
-def set_seed(seed: int = DEFAULT_SEED) -> int:
+def set_seed(seed: int = DEFAULT_SEED, deterministic: bool = False) -> int:
     """Seed Python's ``random``, NumPy and TensorFlow with one number.
 
     Uses ``keras.utils.set_random_seed``, so two runs with the same seed on
     the same machine start from the same weights and see batches in the
     same order. Returns the seed.
+
+    ``deterministic=True`` also switches on TensorFlow's deterministic ops
+    (see ``enable_deterministic_ops``), so that operations whose result can
+    depend on thread timing give the same numbers every run.
+    ``course_utils.setup()`` does this by default.
     """
     import keras
 
@@ -109,4 +114,49 @@ def set_seed(seed: int = DEFAULT_SEED) -> int:
     os.environ["PYTHONHASHSEED"] = str(seed)
     keras.utils.set_random_seed(seed)
     np.random.seed(seed)
+    if deterministic:
+        enable_deterministic_ops()
     return seed
+
+
+_deterministic_ops = False
+
+
+def enable_deterministic_ops() -> None:
+    """Make TensorFlow choose deterministic versions of its operations, for this whole process.
+
+    Calls ``tf.config.experimental.enable_op_determinism()``. With it, and a
+    seed set with ``set_seed``, two runs of the same notebook on the same
+    machine give the same numbers, even where work is split over threads
+    (for example random augmentation inside a parallel ``Dataset.map``).
+
+    Three things to know:
+
+    - It cannot be switched off again: restart the kernel (or Python) for that.
+    - TensorFlow then refuses random operations when no seed is set
+      ("Random ops require a seed to be set"); ``set_seed`` sets one.
+    - Operations that have no deterministic version raise an error instead of
+      running. None of the operations this course uses does so on a CPU.
+      It can also be slower, mostly on GPUs.
+    """
+    global _deterministic_ops
+    import tensorflow as tf
+
+    tf.config.experimental.enable_op_determinism()
+    _deterministic_ops = True
+
+
+def deterministic_ops_enabled() -> bool:
+    """Return True if TensorFlow's deterministic ops are on in this process.
+
+    They are on after ``enable_deterministic_ops()`` (which ``setup()`` calls)
+    or a direct call to ``tf.config.experimental.enable_op_determinism()``.
+    """
+    if _deterministic_ops:
+        return True
+    try:  # TensorFlow has no public getter; this one has existed since TF 2.8.
+        from tensorflow.python.framework import config as tf_config
+
+        return bool(tf_config.is_op_determinism_enabled())
+    except (ImportError, AttributeError):
+        return False

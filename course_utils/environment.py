@@ -20,8 +20,18 @@ def _fast_banner() -> str:
     return f"{line}\n{text}\n{line}"
 
 
-def setup(seed: int = config.DEFAULT_SEED, quiet_tf: bool = True) -> None:
-    """Prepare a lesson: seed everything and print what you are running on.
+def _determinism_state(requested: bool) -> str:
+    if not config.deterministic_ops_enabled():
+        return "off"
+    if requested:
+        return "on"
+    return "on (switched on earlier in this session; restart the kernel to switch them off)"
+
+
+def setup(
+    seed: int = config.DEFAULT_SEED, quiet_tf: bool = True, deterministic: bool = True
+) -> None:
+    """Prepare a lesson: seed everything, make it repeatable, print what you are running on.
 
     Call it once at the top of a notebook::
 
@@ -29,10 +39,16 @@ def setup(seed: int = config.DEFAULT_SEED, quiet_tf: bool = True) -> None:
         course_utils.setup()
 
     It seeds Python, NumPy and TensorFlow with ``seed`` (through
-    ``keras.utils.set_random_seed``) so that the lesson gives the same numbers
-    every time, then prints the Python, TensorFlow and Keras versions, the
-    devices TensorFlow will use, where the data lives and, in fast mode, a
-    banner that says so.
+    ``keras.utils.set_random_seed``) and, with ``deterministic=True`` (the
+    default), switches on TensorFlow's deterministic ops, so that running the
+    lesson again on the same computer prints the same numbers. Then it prints
+    the Python, TensorFlow and Keras versions, the devices TensorFlow will
+    use, the seed, whether deterministic ops are on, where the data lives and,
+    in fast mode, a banner that says so.
+
+    Deterministic ops stay on until the kernel restarts (see
+    ``course_utils.config.enable_deterministic_ops``); ``deterministic=False``
+    leaves them off in a fresh kernel, which can be faster on a GPU.
 
     ``quiet_tf=True`` hides TensorFlow's informational log lines.
     """
@@ -43,7 +59,7 @@ def setup(seed: int = config.DEFAULT_SEED, quiet_tf: bool = True) -> None:
 
     if quiet_tf:
         tf.get_logger().setLevel("ERROR")
-    seed = config.set_seed(seed)
+    seed = config.set_seed(seed, deterministic=deterministic)
 
     gpus = tf.config.list_physical_devices("GPU")
     device = f"GPU x{len(gpus)}" if gpus else f"CPU only ({os.cpu_count()} cores)"
@@ -53,6 +69,7 @@ def setup(seed: int = config.DEFAULT_SEED, quiet_tf: bool = True) -> None:
     )
     print(f"Device: {device}")
     print(f"Random seed: {seed}")
+    print(f"Deterministic ops: {_determinism_state(deterministic)}")
     print(f"Data directory: {config.data_dir()}")
     if config.fast_mode():
         print(_fast_banner())

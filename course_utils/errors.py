@@ -20,6 +20,7 @@ Read the help of any function with ``help(plot_confusion_matrix)``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -31,7 +32,16 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from sklearn.metrics import confusion_matrix
 
-from .plots import _class_name, _pred_labels, _to_int_labels, plot_predictions
+from .plots import (
+    _as_array,
+    _check_class_count,
+    _check_count,
+    _check_whole,
+    _class_name,
+    _pred_labels,
+    _to_int_labels,
+    plot_predictions,
+)
 
 __all__ = [
     "ConfusedPair",
@@ -97,6 +107,7 @@ def _n_classes(
     arr = np.asarray(y_pred)
     if arr.ndim == 2 and arr.shape[1] > 1:
         n = max(n, arr.shape[1])
+    _check_class_count(n)
     if class_names is not None:
         if n > len(class_names):
             raise ValueError(
@@ -109,7 +120,10 @@ def _n_classes(
 
 def _confusion(true: np.ndarray, pred: np.ndarray, n_classes: int) -> np.ndarray:
     """The (n_classes, n_classes) matrix of counts: row = true class, column = predicted."""
-    return confusion_matrix(true, pred, labels=np.arange(n_classes))
+    with warnings.catch_warnings():
+        # With one class, scikit-learn warns to pass `labels`, which this call already does.
+        warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
+        return confusion_matrix(true, pred, labels=np.arange(n_classes))
 
 
 def _class_index(cls: int | str, class_names: Sequence[str] | None, what: str) -> int:
@@ -119,6 +133,9 @@ def _class_index(cls: int | str, class_names: Sequence[str] | None, what: str) -
             known = ", ".join(map(repr, class_names)) if class_names is not None else "none"
             raise ValueError(f"{what} {cls!r} is not a class name (known names: {known}).")
         return list(class_names).index(cls)
+    if isinstance(cls, bool) or not isinstance(cls, (int, np.integer)):
+        if not (isinstance(cls, (float, np.floating)) and float(cls).is_integer()):
+            raise TypeError(f"{what} should be a class number or a class name, got {cls!r}.")
     index = int(cls)
     if index < 0 or (class_names is not None and index >= len(class_names)):
         raise ValueError(f"{what} {index} is not a class number.")
@@ -237,8 +254,7 @@ def most_confused_pairs(
         >>> worst = most_confused_pairs(y_test, probs, class_names, top=1)[0]
         >>> worst.true_name, worst.predicted_name, worst.count
     """
-    if top < 1:
-        raise ValueError(f"top must be at least 1, got {top}.")
+    top = _check_count(top, "top")
     true, pred, _ = _labels_and_predictions(y_true, y_pred)
     n = _n_classes(true, pred, y_pred, class_names)
     counts = _confusion(true, pred, n)
@@ -303,6 +319,7 @@ def plot_misclassified(
     Example:
         >>> fig = plot_misclassified(x_test, y_test, probs, "cat", "dog", class_names)
     """
+    n, ncols = _check_count(n, "n"), _check_whole(ncols, "ncols")
     true, pred, conf = _labels_and_predictions(y_true, y_pred_or_probs)
     t = _class_index(true_class, class_names, "true_class")
     p = _class_index(predicted_class, class_names, "predicted_class")
@@ -311,9 +328,11 @@ def plot_misclassified(
             f"true_class and predicted_class are both {_class_name(t, class_names)!r}: "
             "those images are correct, not misclassified. Pick two different classes."
         )
-    if len(images) != len(true):
+    images = _as_array(images, "images")
+    if images.ndim == 0 or len(images) != len(true):
         raise ValueError(
-            f"You passed {len(images)} images but {len(true)} labels; these must be equal."
+            f"You passed {len(images) if images.ndim else 'no'} images but {len(true)} labels; "
+            "these must be equal."
         )
     chosen = np.flatnonzero((true == t) & (pred == p))
     t_name, p_name = _class_name(t, class_names), _class_name(p, class_names)

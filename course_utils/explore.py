@@ -33,7 +33,16 @@ from matplotlib.patches import Patch
 from numpy.typing import ArrayLike
 
 from .errors import _class_index, _confusion, _labels_and_predictions, _n_classes
-from .plots import RIGHT_COLOR, WRONG_COLOR, _class_name, _image_grid, _prepare_images, _show_image
+from .plots import (
+    RIGHT_COLOR,
+    WRONG_COLOR,
+    _as_array,
+    _check_count,
+    _class_name,
+    _image_grid,
+    _prepare_images,
+    _show_image,
+)
 
 __all__ = ["AugmentationExplorer", "ConfusionExplorer", "PredictionExplorer",
            "augmentation_explorer", "confusion_explorer", "plot_augmentation_grid",
@@ -44,7 +53,7 @@ _STATIC_NOTE = "Run this notebook in Jupyter to use the controls."
 
 def _images(images: ArrayLike) -> tuple[np.ndarray, float]:
     """Check a batch of images and return it ready for ``imshow`` (see ``_prepare_images``)."""
-    arr = np.asarray(images)
+    arr = _as_array(images, "images")
     if arr.ndim == 3 and arr.shape[-1] == 3:
         raise ValueError(f"images has shape {arr.shape}, which looks like ONE colour image; "
                          "pass a batch such as x_test[:4] (or image[None] for one image).")
@@ -95,8 +104,8 @@ def plot_augmentation_grid(
         >>> fig = plot_augmentation_grid(x_train[:4], rotation=0.05, flip=True, seed=1)
     """
     imgs, white = _images(images)
-    if n_versions < 1 or n_images < 1:
-        raise ValueError("n_versions and n_images must be at least 1.")
+    n_versions = _check_count(n_versions, "n_versions")
+    n_images = _check_count(n_images, "n_images")
     for name, value in (("rotation", rotation), ("zoom", zoom), ("translation", translation),
                         ("contrast", contrast)):
         if not 0 <= value <= 1:
@@ -178,8 +187,7 @@ def plot_confusion_pair(
             ((true_class, "true_class"), (pred_class, "pred_class")))
     if max(t, p) >= n:
         raise ValueError(f"There are only {n} classes (0 to {n - 1}); pick one of those.")
-    if max_images < 1:
-        raise ValueError(f"max_images must be at least 1, got {max_images}.")
+    max_images = _check_count(max_images, "max_images")
     chosen = np.flatnonzero((true == t) & (pred == p))
     if conf is not None:
         chosen = chosen[np.argsort(-conf[chosen], kind="stable")]
@@ -224,7 +232,7 @@ def plot_prediction(
     Returns the matplotlib Figure. Example:
         >>> fig = plot_prediction(x_test[0], probs[0], class_names, true_label=y_test[0])
     """
-    arr = np.asarray(image)
+    arr = _as_array(image, "image")
     if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] not in (1, 3)):
         raise ValueError(f"image should be ONE image of shape (H, W), (H, W, 1) or (H, W, 3), "
                          f"got shape {arr.shape}; pass x_test[i], not x_test.")
@@ -273,7 +281,11 @@ def _check_probabilities(
     probabilities: ArrayLike, class_names: Sequence[str] | None, ndim: int
 ) -> np.ndarray:
     """Return probabilities as floats; check their shape, range and class count."""
-    probs = np.asarray(probabilities, dtype=float)
+    try:
+        probs = np.asarray(probabilities, dtype=float)
+    except (ValueError, TypeError) as err:
+        raise ValueError("probabilities should be numbers, one per class (the output of "
+                         "model.predict); these could not be read as numbers.") from err
     if probs.ndim != ndim or probs.shape[-1] < 2:
         shape = "(C,) for one image" if ndim == 1 else "(N, C), one row per image"
         raise ValueError(f"probabilities should have shape {shape}, with C >= 2 classes; "

@@ -1,4 +1,4 @@
-"""Check a class-per-folder image dataset before you train on it.
+"""Check a class-per-folder image dataset before you train on it, then load it safely.
 
 ``keras.utils.image_dataset_from_directory`` reads a folder laid out like
 this, one sub-folder per class::
@@ -14,39 +14,73 @@ It is not forgiving: it silently skips files whose extension is not
 ``.bmp .gif .jpeg .jpg .png``, turns every sub-folder (even an empty one)
 into a class, and stops with an error in the middle of an epoch when it meets
 an empty, truncated or non-image file. ``scan_image_folder`` finds all of
-that first and tells you what to fix::
+that first and tells you what to fix; ``load_image_folder`` loads only the
+images that are fine::
 
-    from course_utils.folders import scan_image_folder
+    from course_utils.folders import load_image_folder, scan_image_folder
 
     scan = scan_image_folder("my_images")
     print(scan)            # a readable report
     scan.classes           # {"cats": 2, "dogs": 1}: usable images per class
     scan.problems          # [("dogs/notes.txt", "ignored by Keras: ..."), ...]
+    train_ds, val_ds = load_image_folder("my_images", (90, 120), validation_split=0.2)
+
+From a terminal: ``python -m course_utils check-folder my_images`` (add
+``--json`` for a machine-readable report).
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PIL import Image
+from .image_checks import KERAS_IMAGE_EXTENSIONS, check_file, is_system_file, printable
 
-__all__ = ["KERAS_IMAGE_EXTENSIONS", "FolderScan", "scan_image_folder"]
+if TYPE_CHECKING:
+    import tensorflow as tf
 
-KERAS_IMAGE_EXTENSIONS: tuple[str, ...] = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
-"""The extensions ``image_dataset_from_directory`` reads (case-insensitive); it skips the rest."""
+__all__ = [
+    "KERAS_IMAGE_EXTENSIONS",
+    "MAX_IMAGE_PIXELS",
+    "FolderScan",
+    "ImageInfo",
+    "load_image_folder",
+    "scan_image_folder",
+]
 
-# Formats TensorFlow's decode_image can read. PIL opens many more (WebP, TIFF, ...);
-# MPO is how PIL names some camera JPEGs, which TensorFlow decodes as JPEG.
-_DECODABLE_FORMATS = {"BMP", "GIF", "JPEG", "MPO", "PNG"}
+MAX_IMAGE_PIXELS: int = 89_478_485
+"""Images with more pixels (width × height) than this are reported as too large.
 
-# Files that operating systems leave in folders. They are never images.
-_SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini"}
+It is Pillow's own decompression-bomb limit (about 9,459 × 9,459): a small
+file that claims a huge size can fill the memory when it is decoded. Decoded
+as RGB, an image this large takes 268 MB. You may lower it; Pillow itself
+refuses images over twice its ``PIL.Image.MAX_IMAGE_PIXELS``.
+"""
 
 _MAX_PROBLEMS_SHOWN = 20
+
+
+class ImageInfo(NamedTuple):
+    """One usable image found by ``scan_image_folder``.
+
+    Attributes:
+        path: where it is, relative to the scanned folder, with ``/`` (``"cats/001.jpg"``).
+        label: its class number, the position of its class folder in sorted order.
+        size: ``(width, height)`` in pixels, as PIL reports it.
+        mode: PIL's colour mode: ``"RGB"``, ``"L"`` (grey), ``"RGBA"``, ``"P"`` (palette), ...
+        format: the format PIL found in the file (``"JPEG"``, ``"PNG"``, ...), whatever its name.
+    """
+
+    path: str
+    label: int
+    size: tuple[int, int]
+    mode: str
+    format: str
 
 
 @dataclass
@@ -58,10 +92,12 @@ class FolderScan:
         classes: usable images per class folder, in sorted folder-name order,
             the order in which Keras numbers the labels (first folder = label 0).
         problems: one ``(relative path, reason)`` pair per file or folder that
-            Keras would skip or fail on; paths use ``/`` on every system.
+            Keras would skip or fail on; paths use ``/`` on every system, and a
+            folder's path is its name (``"."`` is the scanned folder itself).
         sizes: how many usable images have each size ``(width, height)``.
         modes: how many usable images have each PIL colour mode
             (``"RGB"`` colour, ``"L"`` grey, ``"RGBA"`` colour + transparency, ...).
+        images: every usable image, in the order Keras lists them (``ImageInfo``).
     """
 
     root: Path
@@ -69,6 +105,8 @@ class FolderScan:
     problems: list[tuple[str, str]] = field(default_factory=list)
     sizes: Counter[tuple[int, int]] = field(default_factory=Counter)
     modes: Counter[str] = field(default_factory=Counter)
+    images: list[ImageInfo] = field(default_factory=list, repr=False)
+    _folders: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def usable(self) -> int:
@@ -80,8 +118,28 @@ class FolderScan:
         """True when there are no problems and at least one usable image."""
         return not self.problems and self.usable > 0
 
-    def summary(self) -> str:
-        """Return the report as text: classes, counts, sizes, colour modes and problems."""
+    @property
+    def class_names(self) -> list[str]:
+        """The class names in label order, as Keras' ``class_names``."""
+        return list(self.classes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"classes": {name: count}, "problems": [{"path", "reason"}], "usable": N}``.
+
+        This is what ``python -m course_utils check-folder PATH --json`` prints.
+        """
+        return {
+            "classes": dict(self.classes),
+            "problems": [{"path": path, "reason": reason} for path, reason in self.problems],
+            "usable": self.usable,
+        }
+
+    def summary(self, max_problems: int | None = _MAX_PROBLEMS_SHOWN) -> str:
+        """Return the report as text: classes, counts, sizes, colour modes and problems.
+
+        Args:
+            max_problems: list at most this many problems (None: all of them).
+        """
         n_classes = len(self.classes)
         lines = [
             f"Folder {self.root.name}: {n_classes} class folder{_s(n_classes)}, "
@@ -100,15 +158,26 @@ class FolderScan:
                              "image.")
             return "\n".join(lines)
         n = len(self.problems)
+        shown = [(self._shown_path(path), reason) for path, reason in self.problems]
+        if max_problems is not None:
+            shown = shown[:max_problems]
         lines.append(f"{n:,} problem{_s(n)} (Keras would skip or fail on these):")
-        path_width = min(max(len(path) for path, _ in self.problems), 40)
-        for path, reason in self.problems[:_MAX_PROBLEMS_SHOWN]:
+        path_width = min(max((len(path) for path, _ in shown), default=0), 40)
+        for path, reason in shown:
             lines.append(f"  {path:<{path_width}}  {reason}")
-        if n > _MAX_PROBLEMS_SHOWN:
-            lines.append(f"  ... and {n - _MAX_PROBLEMS_SHOWN:,} more (all of them are in "
-                         f".problems)")
+        if n > len(shown):
+            lines.append(f"  ... and {n - len(shown):,} more (all of them are in .problems)")
         lines.append("Fix or delete these files and folders, then scan again.")
         return "\n".join(lines)
+
+    def _shown_path(self, path: str) -> str:
+        if path == ".":
+            return "./"
+        return path + "/" if path in self._folders else path
+
+    def _folder_problem(self, path: str, reason: str) -> None:
+        self._folders.add(path)
+        self.problems.append((path, reason))
 
     def __str__(self) -> str:
         return self.summary()
@@ -135,51 +204,20 @@ def _top(counter: Counter, text: Any, shown: int = 5) -> str:
     return ", ".join(parts)
 
 
-def _is_system_file(name: str) -> bool:
-    return name.lower() in _SYSTEM_FILES or name.startswith("._")
+def _folder(path: str | os.PathLike[str]) -> Path:
+    root = Path(path).expanduser()
+    if not root.exists():
+        raise FileNotFoundError(f"There is no folder {root}: check the path you passed.")
+    if not root.is_dir():
+        raise NotADirectoryError(
+            f"{root} is a file; pass the folder that holds one sub-folder per class."
+        )
+    return root
 
 
-def _check_file(path: Path) -> tuple[str | None, tuple[int, int] | None, str | None]:
-    """Return ``(problem, size, mode)`` for one file; ``problem`` is None when it is usable."""
-    name = path.name
-    has_keras_ext = name.lower().endswith(KERAS_IMAGE_EXTENSIONS)
-    if _is_system_file(name):
-        if has_keras_ext:
-            return ("system file (macOS metadata), not an image, but Keras would try to read "
-                    "it and fail: delete it"), None, None
-        return "system file, not an image: ignored by Keras (you can delete it)", None, None
-    if not has_keras_ext:
-        suffix = path.suffix or "no extension"
-        return (f"ignored by Keras: {suffix} is not one of "
-                f"{' '.join(KERAS_IMAGE_EXTENSIONS)}"), None, None
-    if path.stat().st_size == 0:
-        return "empty file (0 bytes): Keras would stop with an error", None, None
-    try:
-        with Image.open(path) as image:
-            image.verify()
-            image_format = image.format
-    except Exception as exc:  # noqa: BLE001 - any failure means "not readable"
-        if "truncat" in str(exc).lower():
-            return _truncated(), None, None
-        return f"not a readable image ({_why(exc)}): Keras would stop with an error", None, None
-    if image_format not in _DECODABLE_FORMATS:
-        return (f"a {image_format} image with a {path.suffix} name: Keras cannot decode "
-                f"{image_format}; convert it to PNG or JPEG"), None, None
-    try:
-        with Image.open(path) as image:
-            image.load()  # decodes all pixels: finds truncated files that verify() misses
-            return None, image.size, image.mode
-    except Exception:  # noqa: BLE001
-        return _truncated(), None, None
-
-
-def _truncated() -> str:
-    return "truncated or damaged image: Keras would stop with an error"
-
-
-def _why(exc: BaseException) -> str:
-    text = str(exc).split(" '")[0].split(" <")[0]  # drop the long path PIL adds
-    return text or type(exc).__name__
+def _workers() -> int:
+    """Threads for the scan: PIL decodes outside Python's lock, so they use all cores."""
+    return min(4, os.cpu_count() or 1)
 
 
 def scan_image_folder(path: str | os.PathLike[str]) -> FolderScan:
@@ -188,14 +226,22 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderScan:
     Every sub-folder of ``path`` is a class (hidden ones, starting with ".",
     are skipped, as Keras does); images may sit in nested folders inside a
     class folder. Each file is checked as ``image_dataset_from_directory``
-    would meet it: its extension must be ``.bmp .gif .jpeg .jpg .png``, and it
-    must open and decode completely with PIL. The report lists:
+    would meet it: its extension must be ``.bmp .gif .jpeg .jpg .png``
+    (upper or lower case), and it must open and decode completely with PIL, in
+    a format TensorFlow decodes. An image is *usable* when Keras reads it
+    correctly; grey, CMYK, RGBA, palette and 16-bit images are usable (Keras
+    converts them to RGB), and so is an image whose content does not match its
+    extension (a BMP named ``.jpg``) or a link to an image. The report lists:
 
     - files Keras ignores: other extensions, system files such as
       ``.DS_Store`` or ``Thumbs.db``, files directly in ``path`` (not in a
-      class folder);
-    - files Keras would fail on: empty (0-byte) files, files that are not
-      images or are truncated, images in a format TensorFlow cannot decode;
+      class folder), hidden folders;
+    - files Keras would fail on or misread: empty (0-byte) files, files that
+      are not images (text, a web page saved as ``.jpg``) or are truncated or
+      damaged, formats TensorFlow cannot decode (TIFF, WebP, HEIC, 1-bit or
+      compressed BMP, ...), broken links;
+    - animated GIFs and PNGs (Keras would silently use the first frame) and
+      images above ``MAX_IMAGE_PIXELS`` (decompression bombs);
     - empty class folders and class folders without a usable image (Keras
       still makes them a class).
 
@@ -204,7 +250,7 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderScan:
 
     Returns:
         A ``FolderScan``; ``print`` it for a readable report, or use its
-        ``classes``, ``problems``, ``usable``, ``sizes`` and ``modes``.
+        ``classes``, ``problems``, ``usable``, ``sizes``, ``modes`` and ``images``.
 
     Example:
         >>> scan = scan_image_folder("my_images")
@@ -212,49 +258,109 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderScan:
         >>> scan.usable
         3
     """
-    root = Path(path).expanduser()
-    if not root.exists():
-        raise FileNotFoundError(f"There is no folder {root}: check the path you passed.")
-    if not root.is_dir():
-        raise NotADirectoryError(
-            f"{root} is a file; pass the folder that holds one sub-folder per class."
-        )
+    root = _folder(path)
     scan = FolderScan(root=root)
     class_dirs = []
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        name = printable(entry.name)
         if entry.is_dir():
             if entry.name.startswith("."):
-                scan.problems.append((entry.name + "/", "hidden folder: ignored by Keras"))
+                scan._folder_problem(name, "hidden folder: ignored by Keras")
             else:
                 class_dirs.append(entry)
+        elif is_system_file(entry.name):
+            scan.problems.append((name, "system file, not an image: ignored by Keras "
+                                        "(you can delete it)"))
         else:
-            if _is_system_file(entry.name):
-                problem = "system file, not an image: ignored by Keras (you can delete it)"
-            else:
-                problem = "not in a class folder: ignored by Keras (move it into one)"
-            scan.problems.append((entry.name, problem))
+            scan.problems.append((name, "not in a class folder: ignored by Keras "
+                                        "(move it into one)"))
     if not class_dirs:
-        scan.problems.append(("./", "no class folders: put each class's images in its own "
-                                    "sub-folder"))
-    for label, class_dir in enumerate(class_dirs):
+        scan._folder_problem(".", "no class folders: put each class's images in its own "
+                                  "sub-folder")
+    # The files of each class in Keras' order: folders sorted by path, files by name.
+    files = [
+        [Path(folder, name)
+         for folder, _, names in sorted(os.walk(class_dir), key=lambda item: item[0])
+         for name in sorted(names)]
+        for class_dir in class_dirs
+    ]
+    jobs = [(file, file.relative_to(root).as_posix()) for class_files in files
+            for file in class_files]
+    with warnings.catch_warnings(), ThreadPoolExecutor(_workers()) as pool:
+        warnings.simplefilter("ignore")  # PIL's DecompressionBombWarning and EXIF chatter
+        results = iter(list(pool.map(lambda job: check_file(*job, MAX_IMAGE_PIXELS), jobs)))
+    for label, (class_dir, class_files) in enumerate(zip(class_dirs, files, strict=True)):
         usable = 0
-        n_files = 0
-        for folder, _, files in sorted(os.walk(class_dir), key=lambda item: item[0]):
-            for name in sorted(files):
-                n_files += 1
-                file_path = Path(folder, name)
-                problem, size, mode = _check_file(file_path)
-                if problem is None:
-                    usable += 1
-                    scan.sizes[size] += 1
-                    scan.modes[mode] += 1
-                else:
-                    scan.problems.append((file_path.relative_to(root).as_posix(), problem))
-        scan.classes[class_dir.name] = usable
-        if n_files == 0:
-            scan.problems.append((class_dir.name + "/", f"empty class folder: Keras still "
-                                                        f"makes it class {label}, with no images"))
+        for file in class_files:
+            relative = printable(file.relative_to(root).as_posix())
+            checked = next(results)
+            if checked.problem is None:
+                usable += 1
+                scan.sizes[checked.size] += 1
+                scan.modes[checked.mode] += 1
+                scan.images.append(ImageInfo(relative, label, checked.size, checked.mode,
+                                             checked.format))
+            else:
+                scan.problems.append((relative, checked.problem))
+        name = printable(class_dir.name)
+        scan.classes[name] = usable
+        if not class_files:
+            scan._folder_problem(name, f"empty class folder: Keras still makes it class {label}, "
+                                       f"with no images")
         elif usable == 0:
-            scan.problems.append((class_dir.name + "/", f"no usable image in this class folder: "
-                                                        f"class {label} would have no images"))
+            scan._folder_problem(name, f"no usable image in this class folder: class {label} "
+                                       f"would have no images")
     return scan
+
+
+def load_image_folder(
+    path: str | os.PathLike[str],
+    image_size: int | tuple[int, int],
+    batch_size: int | None = 32,
+    validation_split: float | None = None,
+    seed: int | None = 42,
+    *,
+    shuffle: bool = True,
+    scan: FolderScan | None = None,
+    verbose: bool = True,
+) -> tf.data.Dataset | tuple[tf.data.Dataset, tf.data.Dataset]:
+    """Load a class-per-folder dataset like ``image_dataset_from_directory``, skipping bad files.
+
+    It scans the folder first (``scan_image_folder``) and builds the dataset
+    from the usable images only, so iterating it never stops on an empty,
+    truncated or non-image file. Everything else is as in
+    ``keras.utils.image_dataset_from_directory(path, image_size=...,
+    batch_size=..., validation_split=..., subset="both", seed=...)``: labels
+    are the class numbers (the class folders in sorted order, empty ones
+    included); images are float32 RGB with values 0 to 255, resized (bilinear,
+    without keeping the shape) to ``image_size``; the file list is shuffled
+    with ``seed`` and the last ``validation_split`` of it is the validation
+    set; the training set is reshuffled every epoch. Each dataset has
+    ``class_names`` and ``file_paths``, as Keras' has. It prints one line:
+    how many images it uses and how many files it skipped.
+
+    Args:
+        path: the dataset folder, the one that holds the class folders.
+        image_size: ``(height, width)`` to resize every image to (height first,
+            as in Keras), or one number for a square.
+        batch_size: images per batch (None: single images, no batches).
+        validation_split: the fraction of the images to keep for validation,
+            between 0 and 1, or None for no validation set.
+        seed: the seed for shuffling and splitting (None: a random one).
+        shuffle: False keeps the files in folder order (use it for a test set).
+        scan: a ``FolderScan`` of ``path`` you already made, to skip scanning again.
+        verbose: False: print nothing.
+
+    Returns:
+        One ``tf.data.Dataset`` of ``(images, labels)`` batches, or
+        ``(train_ds, val_ds)`` when ``validation_split`` is set.
+
+    Example:
+        >>> train_ds, val_ds = load_image_folder("my_images", (90, 120),
+        ...                                      validation_split=0.2)
+        my_images: 215 usable images in 3 classes, 172 for training and 43 for validation; ...
+    """
+    from .folder_dataset import build_datasets
+
+    return build_datasets(path, image_size, batch_size, validation_split, seed,
+                          shuffle=shuffle, scan=scan, verbose=verbose)

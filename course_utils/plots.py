@@ -49,7 +49,47 @@ _ACCURACY_KEYS = (
 )
 
 
+# Class numbers above this are almost surely not class numbers (pixel values, file ids ...),
+# and a figure or matrix with that many classes would not fit in memory.
+MAX_CLASSES = 1000
+
 # --------------------------------------------------------------------------- helpers
+
+
+def _as_array(values: ArrayLike, what: str) -> np.ndarray:
+    """``np.asarray`` with a clear error for ragged input (rows or images of different sizes)."""
+    try:
+        return np.asarray(values)
+    except ValueError as err:
+        raise ValueError(
+            f"{what} could not be turned into one array: its items have different shapes "
+            "(images of different sizes, or rows of different lengths). Give every item the "
+            "same shape first, for example by resizing the images."
+        ) from err
+
+
+def _check_whole(value: Any, name: str) -> int:
+    """Return ``value`` as an int if it is a whole number (not a bool); else raise TypeError."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} should be a whole number such as 8, got {value!r}.")
+    return int(value)
+
+
+def _check_count(value: Any, name: str, minimum: int = 1) -> int:
+    """Return ``value`` as an int if it is a whole number >= ``minimum``; else raise."""
+    value = _check_whole(value, name)
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}.")
+    return int(value)
+
+
+def _check_class_count(n_classes: int) -> None:
+    if n_classes > MAX_CLASSES:
+        raise ValueError(
+            f"The largest class number is {n_classes - 1}, which would make {n_classes} "
+            f"classes (more than {MAX_CLASSES}). Are these really class numbers 0, 1, 2, ...? "
+            "Pass the labels, not pixel values or file numbers."
+        )
 
 
 def _to_int_labels(labels: ArrayLike, what: str = "labels") -> np.ndarray:
@@ -58,7 +98,11 @@ def _to_int_labels(labels: ArrayLike, what: str = "labels") -> np.ndarray:
     Accepts integer labels of shape (N,) or (N, 1) and one-hot (or probability)
     rows of shape (N, C), which are turned into class numbers with argmax.
     """
-    arr = np.asarray(labels)
+    arr = _as_array(labels, what)
+    if arr.ndim == 2 and arr.shape[1] == 0:
+        raise ValueError(
+            f"{what} has shape {arr.shape}: one-hot rows need at least one column per class."
+        )
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     elif arr.ndim == 2:
@@ -69,6 +113,8 @@ def _to_int_labels(labels: ArrayLike, what: str = "labels") -> np.ndarray:
         )
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"{what} should be numbers, got values of type {arr.dtype}.")
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{what} contain NaN or infinity; pass whole class numbers 0, 1, 2, ...")
     if arr.dtype.kind == "f" and arr.size and not np.all(np.mod(arr, 1) == 0):
         raise ValueError(
             f"{what} contain fractions such as {arr[np.mod(arr, 1) != 0][0]!r}; "
@@ -83,7 +129,7 @@ def _pred_labels(y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray | None]:
     ``y_pred`` is either class numbers (N,) or class probabilities (N, C).
     A float column (N, 1) is read as the output of a one-unit sigmoid layer.
     """
-    arr = np.asarray(y_pred)
+    arr = _as_array(y_pred, "y_pred")
     if arr.ndim == 2 and arr.shape[1] > 1:
         return np.argmax(arr, axis=1).astype(int), np.max(arr, axis=1)
     if arr.ndim == 2 and arr.shape[1] == 1 and arr.dtype.kind == "f":
@@ -111,7 +157,7 @@ def _prepare_images(images: ArrayLike) -> tuple[np.ndarray, float]:
     Drops a trailing channel axis of size 1 and rescales floats that were
     left in 0..255 so they fit in 0..1.
     """
-    arr = np.asarray(images)
+    arr = _as_array(images, "images")
     if arr.ndim not in (3, 4) or (arr.ndim == 4 and arr.shape[-1] not in (1, 3, 4)):
         raise ValueError(
             "images should have shape (N, H, W), (N, H, W, 1) or (N, H, W, 3), "
@@ -119,6 +165,11 @@ def _prepare_images(images: ArrayLike) -> tuple[np.ndarray, float]:
         )
     if arr.ndim == 4 and arr.shape[-1] == 1:
         arr = arr[..., 0]
+    if 0 in arr.shape[1:3]:
+        raise ValueError(
+            f"The images have no pixels (shape {arr.shape}: height or width is 0); "
+            "check how you cropped or resized them."
+        )
     if arr.dtype.kind == "f":
         if arr.size and np.nanmax(arr) > 1.0:
             arr = arr / 255.0
@@ -195,14 +246,13 @@ def plot_samples(
     Example:
         >>> fig = plot_samples(x_train, y_train, class_names=["airplane", "car"], n=8)
     """
+    n, ncols = _check_count(n, "n"), _check_whole(ncols, "ncols")
     imgs, white = _prepare_images(images)
     labs = _to_int_labels(labels)
     _check_not_empty(len(imgs))
     if len(labs) != len(imgs):
         raise ValueError(f"You passed {len(imgs)} images but {len(labs)} labels.")
     shown = min(n, len(imgs))
-    if shown < 1:
-        raise ValueError(f"n must be at least 1, got {n}.")
     fig, axes = _image_grid(shown, ncols, title, "each panel: one image, panel title = its label")
     for ax, image, label in zip(axes, imgs, labs, strict=False):
         _show_image(ax, image, white)
@@ -238,6 +288,7 @@ def plot_label_counts(
     if labs.min() < 0:
         raise ValueError(f"Labels must be 0 or more, found {labs.min()}.")
     n_classes = max(int(labs.max()) + 1, len(class_names) if class_names is not None else 0)
+    _check_class_count(n_classes)
     counts = np.bincount(labs, minlength=n_classes)
     names = [_class_name(i, class_names) for i in range(n_classes)]
 
@@ -407,6 +458,7 @@ def plot_predictions(
         >>> probs = model.predict(x_test[:16])
         >>> fig = plot_predictions(x_test[:16], y_test[:16], probs, class_names=class_names)
     """
+    n, ncols = _check_count(n, "n"), _check_whole(ncols, "ncols")
     imgs, white = _prepare_images(images)
     _check_not_empty(len(imgs))
     true = _to_int_labels(y_true, what="y_true")
@@ -417,8 +469,6 @@ def plot_predictions(
             f"{len(pred)} predictions; these numbers must be equal."
         )
     shown = min(n, len(imgs))
-    if shown < 1:
-        raise ValueError(f"n must be at least 1, got {n}.")
     n_wrong = int(np.sum(true[:shown] != pred[:shown]))
     fig, axes = _image_grid(
         shown,
@@ -484,7 +534,7 @@ def plot_augmentations(
         ...                                   keras.layers.RandomRotation(0.05)])
         >>> fig = plot_augmentations(x_train[0], flip_and_turn)
     """
-    arr = np.asarray(image)
+    arr = _as_array(image, "image")
     if arr.ndim == 4 and arr.shape[0] == 1:
         arr = arr[0]
     if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] not in (1, 3, 4)):
@@ -494,13 +544,18 @@ def plot_augmentations(
         )
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"image should hold numbers, got values of type {arr.dtype}.")
+    if arr.size == 0:
+        raise ValueError(
+            f"The image has no pixels (shape {arr.shape}): pass one image such as x_train[0], "
+            "and check that your dataset loaded."
+        )
     if not callable(augmentation):
         raise TypeError(
             "augmentation should be a Keras layer or keras.Sequential of random layers, "
             f"got {type(augmentation).__name__}."
         )
-    if n < 2:
-        raise ValueError(f"n must be at least 2 (the original and one augmented copy), got {n}.")
+    n = _check_count(n, "n (the original and at least one augmented copy)", minimum=2)
+    ncols = _check_whole(ncols, "ncols")
 
     import keras  # imported here so the other plots work without TensorFlow
 
@@ -510,7 +565,16 @@ def plot_augmentations(
     batch = np.repeat(arr[np.newaxis, ..., np.newaxis] if grey else arr[np.newaxis], n - 1, axis=0)
     # Floats in the image's own range: some layers (RandomContrast) cannot compute on uint8.
     batch = batch.astype(np.float32)
-    augmented = keras.ops.convert_to_numpy(augmentation(batch, training=True))
+    try:
+        augmented = augmentation(batch, training=True)
+    except TypeError as err:
+        if "unexpected keyword argument 'training'" not in str(err):
+            raise
+        raise TypeError(
+            "augmentation should be a Keras layer (or keras.Sequential), which accepts "
+            f"training=True; {getattr(augmentation, '__name__', 'yours')} does not."
+        ) from err
+    augmented = keras.ops.convert_to_numpy(augmented)
     augmented = np.asarray(augmented, dtype=np.float32)
     if augmented.ndim != 4 or len(augmented) != n - 1:
         raise ValueError(

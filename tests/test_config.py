@@ -61,3 +61,41 @@ def test_same_seed_same_numbers() -> None:
     b = (np.random.rand(3), keras.random.uniform((3,)).numpy())
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_set_seed_leaves_deterministic_ops_alone_unless_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[bool] = []
+    monkeypatch.setattr(config, "enable_deterministic_ops", lambda: calls.append(True))
+    assert config.set_seed(3) == 3
+    assert calls == []
+    assert config.set_seed(3, deterministic=True) == 3
+    assert calls == [True]
+
+
+def test_enable_deterministic_ops_calls_tensorflow_and_is_remembered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Uses a stand-in for TensorFlow's switch, which would stay on for the whole process."""
+    import tensorflow as tf
+    from tensorflow.python.framework import config as tf_config
+
+    calls: list[bool] = []
+    monkeypatch.setattr(tf.config.experimental, "enable_op_determinism", lambda: calls.append(1))
+    monkeypatch.setattr(tf_config, "is_op_determinism_enabled", lambda: False)
+    monkeypatch.setattr(config, "_deterministic_ops", False)
+    assert config.deterministic_ops_enabled() is False
+    config.enable_deterministic_ops()
+    assert calls == [1]
+    assert config.deterministic_ops_enabled() is True
+
+
+def test_deterministic_ops_enabled_sees_a_direct_tensorflow_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tensorflow.python.framework import config as tf_config
+
+    monkeypatch.setattr(config, "_deterministic_ops", False)
+    monkeypatch.setattr(tf_config, "is_op_determinism_enabled", lambda: True)
+    assert config.deterministic_ops_enabled() is True

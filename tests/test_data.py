@@ -92,6 +92,14 @@ def test_present_dataset_is_not_downloaded_or_written(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mnist.npz"]
 
 
+def test_folder_helpers_are_importable_from_data() -> None:
+    from course_utils import folders
+
+    for name in ("FolderScan", "load_image_folder", "scan_image_folder"):
+        assert getattr(data, name) is getattr(folders, name) and name in data.__all__
+    assert all(hasattr(data, name) for name in data.__all__)
+
+
 def test_unknown_dataset_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="Unknown dataset 'imagenet'.*mnist, cifar10"):
         data.fetch("imagenet")

@@ -8,7 +8,21 @@ import numpy as np
 import pytest
 
 import course_utils
+from course_utils import config
 from course_utils.evaluation import evaluate_on_test
+
+
+@pytest.fixture(autouse=True)
+def fake_determinism(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record setup()'s determinism switch instead of flipping TensorFlow's.
+
+    TensorFlow's switch is global and cannot be undone, and other tests in this process
+    train models; tests/test_determinism.py checks the real switch in a subprocess.
+    """
+    state: list[bool] = []
+    monkeypatch.setattr(config, "enable_deterministic_ops", lambda: state.append(True))
+    monkeypatch.setattr(config, "deterministic_ops_enabled", lambda: bool(state))
+    return state
 
 
 def test_setup_prints_versions_seed_and_fast_banner(
@@ -25,6 +39,32 @@ def test_setup_prints_versions_seed_and_fast_banner(
     assert "Random seed: 123" in out and f"Data directory: {tmp_path}" in out
     assert "CPU" in out or "GPU" in out
     assert "FAST MODE" in out
+    assert "Deterministic ops: on\n" in out
+
+
+def test_setup_switches_deterministic_ops_on_by_default(
+    capsys: pytest.CaptureFixture, fake_determinism: list[bool]
+) -> None:
+    course_utils.setup(seed=1)
+    assert fake_determinism == [True]
+    assert "Deterministic ops: on\n" in capsys.readouterr().out
+
+
+def test_setup_can_leave_deterministic_ops_off(
+    capsys: pytest.CaptureFixture, fake_determinism: list[bool]
+) -> None:
+    course_utils.setup(seed=1, deterministic=False)
+    assert fake_determinism == []
+    assert "Deterministic ops: off\n" in capsys.readouterr().out
+
+
+def test_setup_says_when_deterministic_ops_are_still_on(
+    capsys: pytest.CaptureFixture, fake_determinism: list[bool]
+) -> None:
+    course_utils.setup(seed=1)
+    capsys.readouterr()
+    course_utils.setup(seed=1, deterministic=False)
+    assert "Deterministic ops: on (switched on earlier" in capsys.readouterr().out
 
 
 def test_setup_without_fast_mode_has_no_banner(

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
+import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from image_corpus import Corpus, Kind, build_corpus
 from PIL import Image
 
 from course_utils.folders import KERAS_IMAGE_EXTENSIONS, FolderScan, scan_image_folder
@@ -67,15 +71,15 @@ def test_sizes_and_modes(messy: Path) -> None:
 def test_every_problem_is_reported_once_with_its_reason(messy: Path) -> None:
     problems = dict(scan_image_folder(messy).problems)
     expected = {
-        ".ipynb_checkpoints/": "hidden folder",
+        ".ipynb_checkpoints": "hidden folder",
         "Thumbs.db": "system file",
         "loose.jpg": "not in a class folder",
         "cats/.DS_Store": "system file",
         "cats/empty.jpg": "empty file (0 bytes)",
         "cats/half.jpg": "truncated",
-        "cats/notes.png": "not a readable image",
+        "cats/notes.png": "not an image but text",
         "dogs/d2.tif": "ignored by Keras",
-        "empty_class/": "empty class folder",
+        "empty_class": "empty class folder",
     }
     assert set(problems) == set(expected)
     for path, fragment in expected.items():
@@ -90,6 +94,7 @@ def test_report_is_readable(messy: Path) -> None:
     assert "40×30 (3)" in text
     assert "9 problems" in text
     assert "cats/empty.jpg" in text and "dogs/d2.tif" in text
+    assert "\n  empty_class/  " in text and "\n  .ipynb_checkpoints/  " in text  # folders end in /
     assert scan_image_folder(messy).summary() == text
 
 
@@ -117,14 +122,15 @@ def test_files_but_no_class_folders(tmp_path: Path) -> None:
     assert scan.classes == {} and scan.usable == 0
     problems = dict(scan.problems)
     assert problems["one.jpg"] == "not in a class folder: ignored by Keras (move it into one)"
-    assert "no class folders" in problems["./"]
+    assert "no class folders" in problems["."]
+    assert "\n  ./  " in str(scan)
 
 
 def test_class_folder_without_usable_images(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "readme.txt").write_text("hello")
     problems = dict(scan_image_folder(tmp_path).problems)
-    assert "no usable image" in problems["a/"]
+    assert "no usable image" in problems["a"]
 
 
 def test_long_problem_lists_are_cut_in_the_report(tmp_path: Path) -> None:
@@ -186,3 +192,134 @@ def test_truncated_jpeg_that_verify_accepts_is_found_by_load(tmp_path: Path) -> 
     (tmp_path / "a" / "cut.jpg").write_bytes(data[: len(data) * 2 // 3])
     problems = dict(scan_image_folder(tmp_path).problems)
     assert "truncated" in problems["a/cut.jpg"]
+
+
+# ------------------------------------------------ the corpus: every problem, every odd kind
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return build_corpus(tmp_path_factory.mktemp("scan") / "corpus")
+
+
+@pytest.fixture(scope="module")
+def corpus_scan(corpus: Corpus) -> FolderScan:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the scan keeps PIL's warnings to itself
+        return scan_image_folder(corpus.root)
+
+
+def _kinds() -> list[Kind]:
+    with tempfile.TemporaryDirectory() as folder:
+        return build_corpus(Path(folder) / "corpus").kinds
+
+
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda kind: kind.what)
+def test_corpus_file_is_judged_right(corpus_scan: FolderScan, kind: Kind) -> None:
+    problems = dict(corpus_scan.problems)
+    usable = {image.path for image in corpus_scan.images}
+    if kind.expected is None:
+        assert kind.path in usable, problems.get(kind.path)
+        assert kind.path not in problems
+    else:
+        assert kind.path not in usable
+        assert kind.expected in problems[kind.path], problems[kind.path]
+
+
+def test_corpus_has_nothing_else(corpus: Corpus, corpus_scan: FolderScan) -> None:
+    assert [path for path, _ in corpus_scan.problems].count("cats/empty.jpg") == 1
+    assert set(dict(corpus_scan.problems)) == set(corpus.problems)
+    assert {image.path for image in corpus_scan.images} == set(corpus.usable)
+    assert corpus_scan.classes == corpus.classes
+    assert corpus_scan.usable == len(corpus.usable)
+    assert len(corpus_scan.problems) == len(corpus.problems)
+
+
+def test_images_are_listed_in_keras_order_with_their_labels(corpus: Corpus,
+                                                             corpus_scan: FolderScan) -> None:
+    from keras.src.utils import dataset_utils
+
+    paths, labels, names = dataset_utils.index_directory(
+        str(corpus.root), "inferred", KERAS_IMAGE_EXTENSIONS, shuffle=False, verbose=False)
+    keras_order = [(Path(p).relative_to(corpus.root).as_posix(), int(label))
+                   for p, label in zip(paths, labels, strict=True)]
+    usable = {image.path for image in corpus_scan.images}
+    assert names == corpus_scan.class_names
+    assert [(i.path, i.label) for i in corpus_scan.images] == [
+        item for item in keras_order if item[0] in usable]
+
+
+def test_sizes_modes_and_formats_of_odd_images(corpus_scan: FolderScan) -> None:
+    info = {image.path: image for image in corpus_scan.images}
+    assert info["cats/cmyk.jpg"].mode == "CMYK"
+    assert info["cats/grey16.png"].mode.startswith("I")
+    assert info["cats/really_a_bmp.jpg"].format == "BMP"
+    assert info["cats/tiny.png"].size == (1, 1)
+    assert info["dogs/large.jpg"].size == (2000, 1500)
+    assert corpus_scan.sizes[(40, 30)] == sum(1 for i in info.values() if i.size == (40, 30))
+    assert sum(corpus_scan.modes.values()) == corpus_scan.usable
+
+
+def test_to_dict_is_the_json_report(corpus: Corpus, corpus_scan: FolderScan) -> None:
+    report = corpus_scan.to_dict()
+    assert list(report) == ["classes", "problems", "usable"]
+    assert report["classes"] == corpus.classes
+    assert report["usable"] == len(corpus.usable)
+    assert all(set(p) == {"path", "reason"} for p in report["problems"])
+    assert {"path": "empty", "reason": "empty class folder: Keras still makes it class 2, "
+                                       "with no images"} in report["problems"]
+
+
+def test_report_can_list_every_problem(corpus_scan: FolderScan) -> None:
+    assert len(corpus_scan.problems) > 20
+    assert "... and" in corpus_scan.summary()
+    full = corpus_scan.summary(max_problems=None)
+    assert "... and" not in full
+    for path, reason in corpus_scan.problems:
+        assert path in full and reason in full
+
+
+def test_pixel_limit_is_a_module_constant(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import course_utils.folders as folders
+
+    _image(tmp_path / "a" / "big.png", size=(200, 100), fmt="PNG")
+    _image(tmp_path / "a" / "small.png", size=(20, 10), fmt="PNG")
+    monkeypatch.setattr(folders, "MAX_IMAGE_PIXELS", 10_000)
+    problems = dict(scan_image_folder(tmp_path).problems)
+    assert problems == {"a/big.png": "too large: 200×100 = 20,000 pixels is over the limit of "
+                                     "10,000 (a decompression bomb?): shrink it or delete it"}
+
+
+def test_link_to_a_class_folder_is_a_class(tmp_path: Path) -> None:
+    _image(tmp_path / "store" / "x.png", fmt="PNG")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "linked_class").symlink_to(tmp_path / "store", target_is_directory=True)
+    scan = scan_image_folder(tmp_path / "data")
+    assert scan.ok and scan.classes == {"linked_class": 1}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_pipe_with_an_image_name_does_not_hang_the_scan(tmp_path: Path) -> None:
+    _image(tmp_path / "a" / "ok.png", fmt="PNG")
+    os.mkfifo(tmp_path / "a" / "pipe.jpg")
+    problems = dict(scan_image_folder(tmp_path).problems)
+    assert problems == {"a/pipe.jpg": "not a regular file (a device or pipe?): delete it"}
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file the user may not read (tests often run as root, so PIL is made to refuse)."""
+    from course_utils import image_checks
+
+    _image(tmp_path / "a" / "locked.png", fmt="PNG")
+    _image(tmp_path / "a" / "ok.png", fmt="PNG")
+    real_open = image_checks.Image.open
+
+    def refuse(path: Path, *args: object, **kwargs: object) -> Image.Image:
+        if Path(path).name == "locked.png":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(image_checks.Image, "open", refuse)
+    problems = dict(scan_image_folder(tmp_path).problems)
+    assert problems == {"a/locked.png": "cannot be read (Permission denied): check its "
+                                        "permissions"}
