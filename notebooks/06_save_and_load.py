@@ -349,7 +349,7 @@ history_2 = resumed.fit(x_train, y_train, batch_size=128, initial_epoch=done,
 #
 # *Figure: two line charts over epochs 1 to 6, with a dotted vertical line between epochs 3
 # and 4, where the training was resumed. Left, accuracy: the training curve rises from 0.86 to
-# 0.987 and the validation curve from 0.94 to 0.984. Right, loss: both curves fall, to about
+# 0.988 and the validation curve from 0.94 to 0.983. Right, loss: both curves fall, to about
 # 0.05 at epoch 6. The curves continue smoothly across the dotted line.*
 
 # %%
@@ -515,7 +515,7 @@ print("without inverting, the model would say:", not_inverted.argmax(),
       f"with probability {not_inverted.max():.3f}")
 
 # %% [markdown]
-# The model is sure it sees a 7. Without inverting, it would have answered 0, and with 87%
+# The model is sure it sees a 7. Without inverting, it would have answered 0, and with 88%
 # confidence: an input prepared differently from the training data gives a confidently wrong
 # answer, with no warning at all.
 #
