@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+import importlib.metadata
 import os
 import platform
 import sys
+from pathlib import Path
+from typing import Any
 
 from . import config
 
@@ -119,3 +123,40 @@ def check_environment() -> bool:
         print(f"  {name:<12}{state}")
     print("\nAll packages are installed." if ok else "\nSome packages are missing: see above.")
     return ok
+
+
+def _distribution_version(*names: str) -> str | None:
+    for name in names:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def machine_info() -> dict[str, Any]:
+    """Describe this computer for a timing report: CPU model, cores, versions, date.
+
+    Returns a dict with ``cpu`` (the model name from ``/proc/cpuinfo`` where
+    there is one), ``cores``, ``python``, ``platform``, ``tensorflow`` and
+    ``keras`` (installed versions, read without importing TensorFlow) and
+    ``date`` (today, ISO format). ``docs/measure_lessons.py`` and the
+    benchmarks write it next to their measurements.
+    """
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "tensorflow": _distribution_version("tensorflow", "tensorflow-cpu"),
+        "keras": _distribution_version("keras"),
+        "date": datetime.date.today().isoformat(),
+    }

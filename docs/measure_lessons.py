@@ -24,10 +24,8 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime
-import importlib.metadata
 import json
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -40,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+
+from course_utils.environment import machine_info
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -283,32 +283,6 @@ def write_outputs(path: Path, executed: nbformat.NotebookNode) -> None:
 
 
 # --------------------------------------------------------------------------- results
-
-
-def machine_info() -> dict[str, Any]:
-    """Describe this machine: CPU model, core count, date, Python and TensorFlow versions."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    tensorflow = None
-    for dist in ("tensorflow", "tensorflow-cpu"):
-        try:
-            tensorflow = importlib.metadata.version(dist)
-            break
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "date": datetime.date.today().isoformat(),
-        "python": platform.python_version(),
-        "tensorflow": tensorflow,
-    }
 
 
 def load_results(path: Path = RESULTS_PATH) -> dict[str, Any]:

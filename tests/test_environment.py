@@ -130,3 +130,15 @@ def test_choose_by_validation_needs_validation_numbers() -> None:
         choose_by_validation({"a": (object(), {"accuracy": [0.9]})})
     with pytest.raises(ValueError):
         choose_by_validation({})
+
+
+def test_machine_info_names_the_cpu_cores_and_versions() -> None:
+    import os
+    import platform
+
+    from course_utils.environment import machine_info
+
+    info = machine_info()
+    assert info["cores"] == os.cpu_count() and info["python"] == platform.python_version()
+    assert info["cpu"] and info["tensorflow"] and info["keras"]
+    assert len(info["date"]) == 10 and info["date"][4] == "-"
