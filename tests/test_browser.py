@@ -421,3 +421,50 @@ def test_lesson00_runs_and_its_quiz_answers(
         _save_failure(page, lab_server, console)
         raise
     assert _sha256(NOTEBOOK) == committed, f"{NOTEBOOK} changed while the test ran"
+
+
+EXPLORER_CELL = """\
+import numpy as np
+from course_utils.explore import confusion_explorer
+
+rng = np.random.default_rng(0)
+images = rng.integers(0, 256, size=(60, 8, 8, 3), dtype=np.uint8)
+y_true = np.repeat(np.arange(3), 20)
+y_pred = (y_true + (np.arange(60) % 4 == 0)) % 3  # 5 of each class go to the next class
+confusion_explorer(images, y_true, y_pred, ["cat", "dog", "car"])
+"""
+
+
+def test_an_explorer_redraws_in_jupyterlab(
+    lab_server: LabServer, page: Any, console: list[str]
+) -> None:
+    """The explorers are widgets: in JupyterLab a drop-down change redraws the picture."""
+    import nbformat
+    from playwright.sync_api import expect
+
+    name = "explorer_check.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(EXPLORER_CELL)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, lab_server.root / name)
+    try:
+        page.goto(f"{lab_server.url}/lab/tree/{name}?reset&token={lab_server.token}",
+                  timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_function(_KERNEL_IDLE_JS, timeout=PAGE_TIMEOUT_MS, polling=250)
+        assert page.evaluate(_RUN_ALL_JS, RUN_ALL_TIMEOUT_MS) is True
+        output = page.locator(".jp-OutputArea-output").filter(has=page.locator(".widget-dropdown"))
+        expect(output).to_have_count(1, timeout=UI_TIMEOUT_MS)
+        status = output.locator(".widget-html").first
+        image = output.locator(".widget-image").first
+        expect(status).to_contain_text("5 images true cat → predicted dog", timeout=UI_TIMEOUT_MS)
+        before = image.get_attribute("src")
+
+        output.locator(".widget-dropdown select").first.select_option(label="dog")
+        expect(status).to_contain_text("15 images true dog → predicted dog",
+                                       timeout=UI_TIMEOUT_MS)
+        expect(image).not_to_have_attribute("src", before or "", timeout=UI_TIMEOUT_MS)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "explorer.png", full_page=True)
+    except BaseException:
+        _save_failure(page, lab_server, console)
+        raise
