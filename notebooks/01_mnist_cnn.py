@@ -288,7 +288,7 @@ history_dropout = model_dropout.fit(x_train, y_train, batch_size=128,
 # %% [markdown]
 # *Figure: the same two charts over 10 epochs for the model with dropout. The training accuracy
 # stays below the validation accuracy the whole time (dropout is only active during training),
-# and the validation accuracy keeps creeping up to about 0.992; the validation loss keeps
+# and the validation accuracy keeps creeping up to about 0.993; the validation loss keeps
 # falling.*
 
 # %%
