@@ -8,8 +8,9 @@ LAB_ARGS ?=
 # JupyterLab refuses to run as root unless told to (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: help venv dev data lab test lint format clean
+.PHONY: help venv dev data lab test lint format clean bench
 
 help:
 	@echo "make lab    install (once), fetch the datasets, start JupyterLab on notebooks/"
@@ -17,6 +18,8 @@ help:
 	@echo "make test   install dev tools (once), run ruff, unit tests, sync check, nbval (fast mode)"
 	@echo "make venv   create or update .venv only"
 	@echo "make data   fetch the datasets into the data directory (skips what is there)"
+	@echo "make bench  time the seed and course recipes side by side (about 30 min, quiet machine)"
+	@echo "            writes benchmarks/results.md and results.json; options: BENCH_ARGS=..."
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +52,10 @@ test: dev
 	$(BIN)/ruff check .
 	COURSE_FAST=1 $(BIN)/python -m pytest -v -p no:cacheprovider tests notebooks \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=900 $(PYTEST_ARGS)
+
+# Each recipe trains in its own process; MNIST pair 3 times, CIFAR-10 pair once (see --help).
+bench: venv data
+	$(BIN)/python -m benchmarks bench $(BENCH_ARGS)
 
 format: dev
 	$(BIN)/ruff check --fix .

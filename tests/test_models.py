@@ -8,26 +8,30 @@ import pytest
 from course_utils import models
 from course_utils.display import show_source
 
+BUILDERS = [models.classic_cifar_cnn, models.better_cifar_cnn, models.better_mnist_cnn]
 
-@pytest.mark.parametrize("build", [models.classic_cifar_cnn, models.better_cifar_cnn])
+
+@pytest.mark.parametrize("build", BUILDERS)
 def test_recipe_takes_uint8_and_outputs_probabilities(build) -> None:
     model = build()
     assert model.inputs[0].dtype == "uint8"
     assert model.layers[0].__class__.__name__ == "Rescaling"
-    x = np.random.default_rng(0).integers(0, 256, (4, 32, 32, 3), dtype=np.uint8)
+    shape = tuple(model.inputs[0].shape[1:])
+    x = np.random.default_rng(0).integers(0, 256, (4, *shape), dtype=np.uint8)
     probs = model.predict(x, verbose=0)
     assert probs.shape == (4, 10)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
 
 
-@pytest.mark.parametrize("build", [models.classic_cifar_cnn, models.better_cifar_cnn])
+@pytest.mark.parametrize("build", BUILDERS)
 def test_recipe_trains_one_step(build) -> None:
     import keras
 
     model = build()
     model.compile(keras.optimizers.Adam(models.cosine_schedule(10)),
                   "sparse_categorical_crossentropy", metrics=["accuracy"])
-    x = np.random.default_rng(1).integers(0, 256, (8, 32, 32, 3), dtype=np.uint8)
+    shape = tuple(model.inputs[0].shape[1:])
+    x = np.random.default_rng(1).integers(0, 256, (8, *shape), dtype=np.uint8)
     y = np.arange(8) % 10
     history = model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
@@ -40,6 +44,24 @@ def test_augmentation_changes_images_only_in_training() -> None:
         "RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomContrast"]
     np.testing.assert_array_equal(np.asarray(aug(x, training=False)), x)
     assert not np.array_equal(np.asarray(aug(x, training=True)), x)
+
+
+def test_nearest_interpolation_shifts_by_whole_pixels() -> None:
+    aug = models.cifar_augmentation(flip=False, translation=0.2, interpolation="nearest")
+    assert aug.layers[0].interpolation == "nearest"
+    x = np.random.default_rng(3).integers(0, 256, (4, 32, 32, 3)).astype("float32")
+    shifted = np.asarray(aug(x, training=True))
+    # No blending of neighbours: every output value is one of the input values.
+    assert set(np.unique(shifted)) <= set(np.unique(x))
+    assert models.cifar_augmentation().layers[1].interpolation == "bilinear"  # lesson 03's default
+
+
+def test_conv_block_pools_before_batchnorm() -> None:
+    names = [type(layer).__name__ for layer in models.conv_block(8)]
+    assert names == ["Conv2D", "MaxPooling2D", "BatchNormalization", "ReLU"]
+    unpooled = [type(layer).__name__ for layer in models.conv_block(8, pool=False)]
+    assert unpooled == ["Conv2D", "BatchNormalization", "ReLU"]
+    assert models.conv_block(8)[0].use_bias is False
 
 
 def test_better_model_without_augmentation_has_no_augmentation_block() -> None:
@@ -66,3 +88,92 @@ def test_show_source_shows_the_recipe() -> None:
     assert "Conv2D" in bundle["text/plain"] and "<div" in bundle["text/html"]
     with pytest.raises(ValueError, match="Cannot show the source"):
         show_source(42)
+
+
+# --------------------------------------------------------------------------- better recipes
+
+
+def test_training_recipes_print_every_setting() -> None:
+    text = str(models.BETTER_CIFAR)
+    for key in ("epochs", "batch_size", "peak_learning_rate", "label_smoothing",
+                "validation_fraction"):
+        assert f"{key}=" in text
+    assert models.BETTER_MNIST.as_dict()["batch_size"] == models.BETTER_MNIST.batch_size
+    with pytest.raises(AttributeError):
+        models.BETTER_MNIST.epochs = 99  # frozen: lessons cannot change it by accident
+
+
+def _numbered(n: int, shape: tuple[int, ...] = (4, 4, 3)) -> tuple[np.ndarray, np.ndarray]:
+    """Images whose every pixel holds the image's index (mod 256); labels = index."""
+    x = (np.arange(n, dtype=np.int64)[:, None] * np.ones((1, int(np.prod(shape))), np.int64))
+    return (x % 256).astype(np.uint8).reshape(n, *shape), np.arange(n, dtype=np.int64)
+
+
+def test_train_val_datasets_hold_out_the_last_images_and_keep_uint8() -> None:
+    x, y = _numbered(100)
+    recipe = models.TrainingRecipe(epochs=1, batch_size=16, peak_learning_rate=1e-3,
+                                   validation_fraction=0.2)
+    train_ds, val_ds = models.train_val_datasets(x, y, recipe, seed=1)
+    assert len(train_ds) == 5  # 80 images in batches of 16
+    images, labels = next(iter(train_ds))
+    assert images.dtype == "uint8" and images.shape == (16, 4, 4, 3)
+    np.testing.assert_array_equal(images.numpy()[:, 0, 0, 0], labels.numpy() % 256)
+    val_labels = np.concatenate([lab.numpy() for _, lab in val_ds])
+    np.testing.assert_array_equal(val_labels, np.arange(80, 100))
+    epoch1 = np.concatenate([lab.numpy() for _, lab in train_ds])
+    epoch2 = np.concatenate([lab.numpy() for _, lab in train_ds])
+    np.testing.assert_array_equal(np.sort(epoch1), np.arange(80))  # every image, once
+    assert not np.array_equal(epoch1, np.arange(80))  # shuffled ...
+    assert not np.array_equal(epoch1, epoch2)  # ... differently every epoch
+    # Autotuning is off (it made every other epoch single-threaded on a CPU).
+    assert train_ds.options().autotune.enabled is False
+
+
+def test_batched_dataset_does_not_copy_the_images() -> None:
+    x, y = _numbered(64)
+    ds = models.batched_dataset(x, y, 64)
+    x[:] = 7  # the pipeline reads the array itself, batch by batch
+    assert (next(iter(ds))[0].numpy() == 7).all()
+
+
+def test_train_val_datasets_add_a_channel_axis_and_check_inputs() -> None:
+    x, y = _numbered(20, shape=(28, 28))
+    train_ds, _ = models.train_val_datasets(x, y, models.BETTER_MNIST)
+    assert next(iter(train_ds))[0].shape[1:] == (28, 28, 1)
+    with pytest.raises(ValueError, match="20 images but 19 labels"):
+        models.train_val_datasets(x, y[:19], models.BETTER_MNIST)
+    with pytest.raises(ValueError, match="no training or no validation images"):
+        models.train_val_datasets(x[:3], y[:3], models.BETTER_MNIST)
+
+
+def test_smoothed_crossentropy_matches_keras_on_one_hot_labels() -> None:
+    import keras
+
+    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], dtype="float32")
+    labels = np.array([0, 1])
+    expected = keras.losses.CategoricalCrossentropy(label_smoothing=0.1)(
+        keras.utils.to_categorical(labels, 3), probs)
+    got = models.sparse_crossentropy(0.1)(labels, probs)
+    assert float(got) == pytest.approx(float(expected), rel=1e-5)
+    plain = models.sparse_crossentropy(0.0)
+    assert isinstance(plain, keras.losses.SparseCategoricalCrossentropy)
+    assert float(plain(labels, probs)) < float(got)  # smoothing penalises confident mistakes
+
+
+@pytest.mark.parametrize("build", [models.better_mnist_model, models.better_cifar_model])
+def test_compiled_recipe_models_train_on_their_datasets(build) -> None:
+    mnist = build is models.better_mnist_model
+    recipe = models.BETTER_MNIST if mnist else models.BETTER_CIFAR
+    x, y = _numbered(40, shape=(28, 28) if mnist else (32, 32, 3))
+    train_ds, val_ds = models.train_val_datasets(x, y % 10, recipe)
+    model = build(steps_per_epoch=len(train_ds), epochs=2)
+    assert model.optimizer is not None and model.compiled
+    history = model.fit(train_ds, validation_data=val_ds, epochs=2, verbose=0)
+    assert np.isfinite(history.history["loss"][-1]) and len(history.history["val_accuracy"]) == 2
+    assert float(model.optimizer.iterations) == 2 * len(train_ds)
+    # The cosine schedule spans epochs × steps_per_epoch and peaks at the recipe's rate.
+    schedule = build(steps_per_epoch=50, epochs=4).optimizer.get_config()["learning_rate"]
+    config = schedule["config"]
+    assert config["warmup_target"] == pytest.approx(recipe.peak_learning_rate)
+    assert config["warmup_steps"] + config["decay_steps"] == 200
+    assert config["warmup_steps"] == int(200 * recipe.warmup_fraction)
