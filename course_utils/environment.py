@@ -7,6 +7,7 @@ import importlib.metadata
 import os
 import platform
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +55,15 @@ def setup(
     ``course_utils.config.enable_deterministic_ops``); ``deterministic=False``
     leaves them off in a fresh kernel, which can be faster on a GPU.
 
-    ``quiet_tf=True`` hides TensorFlow's informational log lines.
+    ``quiet_tf=True`` hides TensorFlow's informational log lines, and Keras'
+    warning that ``fit`` ignores ``shuffle=True`` for a ``tf.data`` dataset
+    (the course's datasets shuffle themselves; see ``models.batched_dataset``
+    and ``data.load_image_folder``).
     """
     if quiet_tf:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        warnings.filterwarnings("ignore", message="`shuffle=True` was passed, but will be ignored",
+                                category=UserWarning)
     import keras
     import tensorflow as tf
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,20 @@ def test_setup_switches_deterministic_ops_on_by_default(
     course_utils.setup(seed=1)
     assert fake_determinism == [True]
     assert "Deterministic ops: on\n" in capsys.readouterr().out
+
+
+def test_setup_hides_only_the_shuffle_warning_for_datasets(capsys: pytest.CaptureFixture) -> None:
+    import keras
+    import tensorflow as tf
+
+    course_utils.setup(seed=1)
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    ds = tf.data.Dataset.from_tensor_slices((np.zeros((4, 2)), np.zeros((4, 1)))).batch(2)
+    with warnings.catch_warnings(record=True) as caught:  # keeps setup()'s filters
+        model.fit(ds, epochs=1, verbose=0)  # shuffle=True is fit's default
+        warnings.warn("something else", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in caught] == ["something else"]
 
 
 def test_setup_can_leave_deterministic_ops_off(

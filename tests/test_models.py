@@ -144,6 +144,19 @@ def test_train_val_datasets_add_a_channel_axis_and_check_inputs() -> None:
         models.train_val_datasets(x, y[:19], models.BETTER_MNIST)
     with pytest.raises(ValueError, match="no training or no validation images"):
         models.train_val_datasets(x[:3], y[:3], models.BETTER_MNIST)
+    with pytest.raises(ValueError, match="a recipe or a batch_size, not both"):
+        models.train_val_datasets(x, y, models.BETTER_MNIST, batch_size=8)
+    with pytest.raises(ValueError, match="batch_size must be"):
+        models.train_val_datasets(x, y)
+
+
+def test_train_val_datasets_with_a_batch_size_instead_of_a_recipe() -> None:
+    x, y = _numbered(50)
+    train_ds, val_ds = models.train_val_datasets(x, y, batch_size=10, validation_fraction=0.2)
+    assert len(train_ds) == 4 and len(val_ds) == 1  # 40 training images; validation batch 20
+    assert [len(lab) for _, lab in train_ds] == [10, 10, 10, 10]
+    np.testing.assert_array_equal(np.concatenate([lab.numpy() for _, lab in val_ds]),
+                                  np.arange(40, 50))
 
 
 def test_smoothed_crossentropy_matches_keras_on_one_hot_labels() -> None:
