@@ -98,8 +98,9 @@ def test_training_lessons_print_one_test_accuracy(path: Path) -> None:
     assert 0.0 < _test_accuracy(path) <= 1.0
 
 
-def test_lesson_01_full_run_reaches_99_percent() -> None:
-    assert _test_accuracy(ROOT / "notebooks" / "01_mnist_cnn.ipynb") >= 0.99
+def test_lesson_01_full_run_reaches_99_3_percent() -> None:
+    # The course's MNIST recipe (issue 5's target for course_mnist: at least 99.3%).
+    assert _test_accuracy(ROOT / "notebooks" / "01_mnist_cnn.ipynb") >= 0.993
 
 
 def test_lesson_02_full_run_reaches_80_percent() -> None:
