@@ -18,7 +18,7 @@ help:
 	@echo "make test   install dev tools (once), run ruff, unit tests, sync check, nbval (fast mode)"
 	@echo "make venv   create or update .venv only"
 	@echo "make data   fetch the datasets into the data directory (skips what is there)"
-	@echo "make bench  time the seed and course recipes side by side (about 30 min, quiet machine)"
+	@echo "make bench  time the seed and course recipes side by side (about 25 min, quiet machine)"
 	@echo "            writes benchmarks/results.md and results.json; options: BENCH_ARGS=..."
 
 $(BIN)/python:
