@@ -172,6 +172,10 @@ def test_report_checks_the_whole_course_budget(tmp_path: Path) -> None:
     assert "| all 2 lessons in full mode ≤ 30 min | 31:40 | **no** |" in report.render(
         {**SMALL_RESULTS, "lessons": over})
     assert harness.lesson_budget(tmp_path / "missing.json") == {}
+    timed = {**SMALL_RESULTS, "make_test": {"seconds": 341.7, "what": "959 tests"}}
+    assert "| `make test` ≤ 10 min | 5:42 (959 tests) | yes |" in report.render(timed)
+    timed["make_test"]["seconds"] = 601
+    assert "| `make test` ≤ 10 min | 10:01 (959 tests) | **no** |" in report.render(timed)
 
 
 def test_report_command_writes_markdown_from_json(tmp_path: Path, capsys) -> None:
