@@ -273,7 +273,7 @@ def write_outputs(path: Path, executed: nbformat.NotebookNode) -> None:
             executed.metadata[key] = original.metadata[key]
     nbformat.validate(executed)
     nbformat.write(executed, path)
-    twin = path.with_suffix(".py")
+    twin = path.parent.parent / "notebooks_py" / f"{path.stem}.py"
     try:
         import jupytext
     except ImportError:

@@ -32,7 +32,7 @@ def test_all_seven_lessons_exist() -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_ipynb_and_py_twin_are_in_sync(path: Path) -> None:
-    twin = path.with_suffix(".py")
+    twin = ROOT / "notebooks_py" / f"{path.stem}.py"
     assert twin.exists(), f"{path.name} has no py:percent twin {twin.name}"
     compare_notebooks(jupytext.read(twin), jupytext.read(path), fmt="py:percent")
 
