@@ -31,11 +31,19 @@ $(VENV)/.installed-runtime: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -r requirements.txt
 	@touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime $(LAB_OVERRIDES)
 	$(BIN)/python -m pip install -r requirements-dev.txt
 	@touch $@
 
-venv: $(VENV)/.installed-runtime
+# The course's JupyterLab defaults (no "get notified about Jupyter news?" prompt), as a
+# namespaced file in the environment's overrides.d: a learner's own settings still win.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/cnn-course.json
+
+$(LAB_OVERRIDES): jupyterlab/overrides.d/cnn-course.json $(VENV)/.installed-runtime
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+venv: $(VENV)/.installed-runtime $(LAB_OVERRIDES)
 
 dev: $(VENV)/.installed-dev
 

@@ -37,13 +37,13 @@ def _timed(fn: Callable[[], Any], repeats: int, warmup: int = 3) -> tuple[float,
 
 
 def _cifar_datasets(limit: int | None):
-    from course_utils import models
+    from course_utils import models, pipelines
 
     from .harness import load_data
 
     data = load_data("cifar10", limit)
     recipe = models.BETTER_CIFAR
-    train_ds, _ = models.train_val_datasets(data.x_train, data.y_train, recipe)
+    train_ds, _ = pipelines.train_val_datasets(data.x_train, data.y_train, recipe)
     return recipe, train_ds
 
 
@@ -91,7 +91,7 @@ def autotune_effect(train_ds: Any, chunks: int = 8, steps: int = 20) -> dict[str
     trains ``better_cifar_cnn`` for ``chunks`` short "epochs" of ``steps``
     batches each, once with tf.data's autotuning on (the default, and what
     ``fit(x_train, y_train)`` on NumPy arrays uses) and once with it off (what
-    ``models.batched_dataset`` does), and returns the mean step time of each
+    ``pipelines.batched_dataset`` does), and returns the mean step time of each
     chunk. With autotuning on, some chunks run on one core only.
     """
     import tensorflow as tf

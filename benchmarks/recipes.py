@@ -179,7 +179,7 @@ def seed_cifar10(data: Data, epochs: int | None = None, steps: int | None = None
 def _course(data: Data, recipe: Any, build: Callable[..., Any], epochs: int | None,
             steps: int | None) -> Outcome:
     """Train a course recipe exactly as its lesson does; touch the test set once at the end."""
-    train_ds, val_ds = _models().train_val_datasets(data.x_train, data.y_train, recipe)
+    train_ds, val_ds = _pipelines().train_val_datasets(data.x_train, data.y_train, recipe)
     epochs = recipe.epochs if epochs is None else epochs
     model = build(steps_per_epoch=len(train_ds), epochs=epochs)
     history, seconds, epoch_s = _fit(model, train_ds, validation_data=val_ds, epochs=epochs,
@@ -194,6 +194,12 @@ def _models():
     from course_utils import models
 
     return models
+
+
+def _pipelines():
+    from course_utils import pipelines
+
+    return pipelines
 
 
 def evaluate_on_test(model: Any, x_test: np.ndarray, y_test: np.ndarray) -> float:

@@ -5,19 +5,42 @@ Start every lesson with::
     import course_utils
     course_utils.setup()
 
-Modules: ``config`` (data folder, fast mode, seeds), ``data`` (download and
-load the datasets), ``plots`` and ``errors`` (figures), ``explore`` (interactive
-explorers), ``evaluation`` (the one final test), ``quiz`` and ``exercises``
-(self-checks), ``saving`` (load a model safely), ``links`` (Binder and Colab
-links). Read any of them with ``help()``.
+What a lesson calls from here: ``setup()``, ``show_source()`` and
+``check_environment()`` (from ``environment``), and the switches of
+``config``: ``data_dir()``, ``fast_mode()``, ``epochs()``, ``shrink()``,
+``fast_size()``, ``set_seed()``. ``import course_utils`` imports no
+TensorFlow: the modules that need it import it themselves.
+
+The modules, each with one job (read any of them with ``help()``):
+
+- ``data`` (a package): download, verify and load the course datasets;
+  ``data.dataset_status`` says whether one is there; ``data.kit`` is the
+  offline kit for workshops.
+- ``folders`` (a package): check and load a folder of your own images.
+- ``inputs``: check what you pass to a figure (labels, predictions, images).
+- ``plots``: figures of data and training; ``predictions``: figures of a
+  model's answers.
+- ``mistakes``: confusion analysis (confusion matrix, most confused pairs,
+  misclassified images).
+- ``explore``: the interactive explorers (ipywidgets).
+- ``models``: the model recipes the lessons train.
+- ``pipelines``: NumPy arrays to ``tf.data`` batches.
+- ``evaluation``: choosing by validation, and the one final test.
+- ``quiz`` and ``exercises``: self-checks.
+- ``links``: Binder and Colab links.
+- ``errors``: the course's own exceptions.
+- ``saving``: load a ``.keras`` model file safely (the web service of
+  lesson 09 uses it; lesson 06 teaches ``keras.saving.load_model`` itself).
+- ``config``: data folder, fast mode, seeds; ``environment``: what a lesson
+  calls from here; ``packages``: the one package check; ``doctor``: the
+  setup check; ``cli``: the command line.
 
 From a terminal: ``python -m course_utils --help`` (download the data, check your
-setup with ``doctor``, pack the data for a workshop).
+setup with ``doctor``, check a folder of images, pack the data for a workshop).
 """
 
 from .config import data_dir, epochs, fast_mode, fast_size, set_seed, shrink
-from .display import show_source
-from .environment import check_environment, setup
+from .environment import check_environment, setup, show_source
 
 __version__ = "0.1.0"
 

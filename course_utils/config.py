@@ -20,8 +20,6 @@ import os
 from pathlib import Path
 from typing import TypeVar
 
-import numpy as np
-
 APP_NAME = "cnn-course"
 DEFAULT_SEED = 42
 
@@ -109,6 +107,7 @@ def set_seed(seed: int = DEFAULT_SEED, deterministic: bool = False) -> int:
     ``course_utils.setup()`` does this by default.
     """
     import keras
+    import numpy as np
 
     seed = int(seed)
     os.environ["PYTHONHASHSEED"] = str(seed)

@@ -10,23 +10,19 @@ it from a notebook::
         print(row)
 
 ``WARN`` never blocks: no GPU, a dataset that works but is not the official
-file. ``FAIL`` means a lesson will not run until it is fixed. Datasets are
-checked with ``kit.verify_dataset``, the same function that checks an offline
-kit before it is installed.
+file. ``FAIL`` means a lesson will not run until it is fixed.
 
-Which package versions are required: ``requirements.txt`` (what a learner
-installs) is the single source of truth. When the course is used from its
-repository the doctor reads that file; when ``course_utils`` was pip-installed
-on its own (Colab, Binder) the file is not next to the package, and the doctor
-uses ``FALLBACK_REQUIREMENTS``, a copy of its lines that a test keeps identical
-to the file. ``PYTHON_SUPPORTED`` is checked against ``pyproject.toml`` the
-same way.
+The package rows come from ``course_utils.packages`` (``requirements.txt``'s
+version ranges; lesson 00's ``check_environment()`` prints the same rows),
+the dataset rows from ``data.dataset_status`` (the loaders, ``fetch`` and the
+offline kit ask the same function). TensorFlow is imported in a separate
+process, so the doctor itself never imports it. ``PYTHON_SUPPORTED`` is kept
+equal to ``requires-python`` in ``pyproject.toml`` by a test.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import json
 import os
 import shutil
@@ -37,11 +33,10 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
-from . import config, data, kit
+from . import config, data, packages
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 GB = 1024**3
@@ -53,25 +48,6 @@ MIN_FREE_DISK = 1 * GB
 PYTHON_SUPPORTED = ">=3.10,<3.14"
 """Python versions TensorFlow 2.21 supports; the same as ``requires-python`` in pyproject.toml."""
 
-FALLBACK_REQUIREMENTS: tuple[str, ...] = (
-    "tensorflow>=2.16,<2.22",
-    "keras>=3.3,<4",
-    "numpy>=1.26,<3",
-    "matplotlib>=3.8",
-    "seaborn>=0.13",
-    "scikit-learn>=1.4",
-    "pillow>=10.2",
-    "tqdm>=4.66",
-    "ipywidgets>=8.1,<9",
-    "pooch>=1.8",
-    "jupyterlab>=4.2,<5",
-)
-"""The requirement lines of requirements.txt, used when that file is not next to the package."""
-
-REQUIREMENTS_FILE = Path(__file__).resolve().parent.parent / "requirements.txt"
-
-_SAME_MODULE = {"tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos")}
-"""Distributions that install the same module: Binder installs tensorflow-cpu."""
 
 @dataclass(frozen=True)
 class Check:
@@ -83,27 +59,7 @@ class Check:
     fix: str = ""
 
 
-# --------------------------------------------------------------------------- packages
-
-
-def requirement_lines() -> tuple[list[str], str]:
-    """Return the course's requirement lines and where they came from."""
-    if REQUIREMENTS_FILE.is_file() and (REQUIREMENTS_FILE.parent / "course_utils").is_dir():
-        lines = [
-            line.split("#")[0].strip() for line in REQUIREMENTS_FILE.read_text().splitlines()
-        ]
-        return [ln for ln in lines if ln and not ln.startswith("-")], str(REQUIREMENTS_FILE)
-    return list(FALLBACK_REQUIREMENTS), "course_utils.doctor.FALLBACK_REQUIREMENTS"
-
-
-def installed_version(distribution: str) -> str | None:
-    """Return the installed version of a distribution (or its alternatives), or None."""
-    for name in _SAME_MODULE.get(distribution, (distribution,)):
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return None
+# --------------------------------------------------------------------------- Python, packages
 
 
 def check_python() -> Check:
@@ -117,37 +73,10 @@ def check_python() -> Check:
     )
 
 
-def check_package(line: str) -> Check:
-    """Is one requirement (``name>=x,<y``) installed in a matching version?"""
-    req = Requirement(line)
-    if req.marker is not None and not req.marker.evaluate():
-        return Check(req.name, OK, "not needed on this platform")
-    plain = line.split(";")[0].strip()
-    fix = f'Run: pip install "{plain}" (or pip install -r requirements.txt).'
-    wanted = plain[len(req.name):].strip() or "any version"
-    version = installed_version(req.name)
-    if version is None:
-        return Check(req.name, FAIL, f"not installed (need {wanted})", fix)
-    try:
-        fits = req.specifier.contains(Version(version), prereleases=True)
-    except InvalidVersion:
-        fits = False
-    if fits:
-        return Check(req.name, OK, f"{version} ({wanted})")
-    return Check(req.name, FAIL, f"{version} installed, need {wanted}", fix)
-
-
 def check_packages() -> list[Check]:
-    """One row per line of requirements.txt."""
-    lines, source = requirement_lines()
-    rows = []
-    for line in lines:
-        try:
-            rows.append(check_package(line))
-        except InvalidRequirement as err:
-            rows.append(Check(line, FAIL, f"cannot read this line of {source}: {err}",
-                              "Correct the line in requirements.txt."))
-    return rows
+    """One row per requirement (see ``course_utils.packages.check_packages``)."""
+    return [Check(row.name, OK if row.ok else FAIL, row.detail, row.fix)
+            for row in packages.check_packages()]
 
 
 def _on_colab() -> bool:
@@ -158,7 +87,7 @@ def check_widgets() -> Check:
     """Can JupyterLab show ipywidgets (the quizzes and explorers)?"""
     if _on_colab():
         return Check("jupyterlab_widgets", OK, "not needed on Colab")
-    version = installed_version("jupyterlab_widgets")
+    version = packages.installed_version("jupyterlab_widgets")
     if version:
         return Check("jupyterlab_widgets", OK, f"{version} (widgets show in JupyterLab)")
     return Check("jupyterlab_widgets", FAIL, "not installed: quizzes will not show",
@@ -294,7 +223,7 @@ def _existing_parent(path: Path) -> Path:
 
 
 def check_disk(root: Path, missing: list[str]) -> Check:
-    """Is there room in the data directory for the datasets still to download?"""
+    """Is there room in the data directory for the datasets still to download (``missing``)?"""
     free = shutil.disk_usage(_existing_parent(root)).free
     detail = f"{free / GB:.1f} GB free at {root}"
     if missing and free < MIN_FREE_DISK:
@@ -313,32 +242,34 @@ def is_writable(folder: Path) -> bool:
 
 
 def check_writable(root: Path, missing: list[str]) -> Check:
-    """Can the data directory take downloads, or is it complete already?"""
+    """Can the data directory take the downloads still to do (``missing``), or is it complete?"""
     if is_writable(root):
         return Check("Data directory", OK, f"{root} (writable)")
     if not missing:
         return Check("Data directory", OK, f"{root} (read-only, but complete)")
-    return Check("Data directory", FAIL, f"{root} is read-only and {', '.join(missing)} missing",
+    return Check("Data directory", FAIL,
+                 f"{root} is read-only and {', '.join(missing)} still to download",
                  "Set COURSE_DATA_DIR to a folder you can write to.")
 
 
 # --------------------------------------------------------------------------- datasets
 
 
-def check_dataset(name: str, root: Path, quick: bool = False) -> Check:
-    """A doctor row for one dataset."""
-    found = kit.verify_dataset(name, root, quick)
-    label = f"Data: {name}"
-    if found.state in ("verified", "valid", "present"):
-        return Check(label, OK, found.detail)
-    if found.state == "unofficial":
-        return Check(label, WARN, found.detail)
-    fetch = f"python -m course_utils fetch {name}"
+def check_dataset(found: data.DatasetStatus) -> Check:
+    """A doctor row for one dataset, from its ``data.dataset_status``.
+
+    ``verified`` or ``present``: OK (WARN when it works but is not the
+    official data); ``missing`` or ``damaged``: FAIL, with the fix.
+    """
+    label = f"Data: {found.name}"
+    if found.usable:
+        return Check(label, WARN if found.official is False else OK, found.reason)
+    fetch = f"python -m course_utils fetch {found.name}"
     if found.state == "missing":
-        return Check(label, FAIL, found.detail,
+        return Check(label, FAIL, found.reason,
                      f"Run `{fetch}` (online) or unpack-data the offline kit you were given.")
-    return Check(label, FAIL, found.detail,
-                 f"Delete {data.DATASETS[name].target} from {root} and run `{fetch}`.")
+    return Check(label, FAIL, found.reason,
+                 f"Delete {found.path.name} from {found.path.parent} and run `{fetch}`.")
 
 
 # --------------------------------------------------------------------------- all together
@@ -347,11 +278,11 @@ def check_dataset(name: str, root: Path, quick: bool = False) -> Check:
 def run_checks(root: Path | None = None, quick: bool = False) -> list[Check]:
     """Run every check and return the rows (the data directory is ``root`` or the usual one)."""
     root = root or config.data_dir()
-    missing = [name for name in data.DATASETS if not (root / data.DATASETS[name].target).exists()]
+    found = [data.dataset_status(name, root, quick) for name in data.DATASETS]
+    missing = [status.name for status in found if not status.usable]  # still to download
     rows = [check_python(), *check_packages(), check_widgets(), *check_tensorflow(),
             check_memory(), check_disk(root, missing), check_writable(root, missing)]
-    rows += [check_dataset(name, root, quick) for name in data.DATASETS]
-    return rows
+    return [*rows, *(check_dataset(status) for status in found)]
 
 
 def summary(rows: list[Check]) -> str:

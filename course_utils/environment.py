@@ -1,9 +1,20 @@
-"""``setup()``: the first call of every lesson."""
+"""What a lesson calls from ``course_utils`` itself: setup, show_source, check_environment.
+
+- ``setup()`` is the first call of every lesson: seeds, deterministic ops,
+  and a few lines that say what you are running on.
+- ``show_source(function)`` shows the code of a recipe from
+  ``course_utils`` in the notebook, so nothing a lesson uses is hidden.
+- ``check_environment()`` ends lesson 00: are the packages installed in
+  the right versions, and which datasets are there already?
+- ``machine_info()`` describes the computer for timing reports.
+
+TensorFlow is imported only inside ``setup()``: ``import course_utils`` stays
+fast and works where TensorFlow is broken.
+"""
 
 from __future__ import annotations
 
 import datetime
-import importlib.metadata
 import os
 import platform
 import sys
@@ -57,8 +68,8 @@ def setup(
 
     ``quiet_tf=True`` hides TensorFlow's informational log lines, and Keras'
     warning that ``fit`` ignores ``shuffle=True`` for a ``tf.data`` dataset
-    (the course's datasets shuffle themselves; see ``models.batched_dataset``
-    and ``data.load_image_folder``).
+    (the course's datasets shuffle themselves; see ``pipelines.batched_dataset``
+    and ``folders.load_image_folder``).
     """
     if quiet_tf:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -86,58 +97,83 @@ def setup(
     sys.stdout.flush()
 
 
-REQUIRED_PACKAGES = {
-    "tensorflow": "tensorflow",
-    "keras": "keras",
-    "numpy": "numpy",
-    "matplotlib": "matplotlib",
-    "seaborn": "seaborn",
-    "sklearn": "scikit-learn",
-    "PIL": "pillow",
-    "tqdm": "tqdm",
-    "ipywidgets": "ipywidgets",
+class Source:
+    """Source code that Jupyter shows with syntax highlighting (plain text elsewhere)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.code
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
+        from IPython.display import Code
+
+        html = Code(self.code, language="python")._repr_html_()
+        return {"text/plain": self.code, "text/html": html}
+
+
+def show_source(obj: Any) -> Source:
+    """Return the source code of a function or class, ready to display in a notebook.
+
+    Lessons use it to show the model recipes that live in ``course_utils.models``::
+
+        course_utils.show_source(models.classic_cifar_cnn)
+    """
+    import inspect
+
+    try:
+        return Source(inspect.getsource(obj))
+    except (TypeError, OSError) as err:
+        raise ValueError(f"Cannot show the source of {obj!r}: {err}") from None
+
+
+_DATASET_HINTS = {
+    "missing": "a lesson downloads it the first time it needs it",
+    "damaged": "delete it and run `python -m course_utils fetch {name}`",
 }
 
 
 def check_environment() -> bool:
-    """Print whether everything the course needs is installed, and return True if so.
+    """Print whether everything the course needs is there; return True when nothing is wrong.
 
-    Lesson 00 ends with this check. For each package it prints ``OK`` and the
-    version, or ``MISSING`` and the command that installs it. It also says
-    which datasets are already in the data directory (missing ones are
-    downloaded the first time a lesson needs them).
+    Lesson 00 ends with this check. One row a package of ``requirements.txt``
+    with its version range, from ``course_utils.packages`` (``python -m
+    course_utils doctor`` shows the same rows, and more): ``OK`` and the
+    version, ``MISSING`` when it is not installed, ``WRONG VERSION`` when its
+    version is outside the range, each problem with the command that fixes
+    it. ``tensorflow-cpu`` (Binder), ``tensorflow-intel`` and
+    ``tensorflow-macos`` count as TensorFlow. Then, for each dataset, what
+    ``data.dataset_status`` sees at a quick look: ``present``, ``missing``
+    (fine: a lesson downloads it when it needs it) or ``damaged`` (delete it
+    and fetch it again), with the reason.
+
+    Returns False when a package is missing or in a wrong version, or a
+    dataset is damaged.
     """
-    import importlib
-    import importlib.metadata
+    from . import data, packages
 
-    from . import data
-
-    ok = True
-    print(f"{'package':<14}{'status':<9}version")
-    for module, dist in REQUIRED_PACKAGES.items():
-        try:
-            importlib.import_module(module)
-            version = importlib.metadata.version(dist)
-            print(f"{dist:<14}{'OK':<9}{version}")
-        except ImportError:
-            ok = False
-            print(f"{dist:<14}{'MISSING':<9}fix: pip install -r requirements.txt")
-    print()
-    print(f"Data directory: {config.data_dir()}")
+    rows = packages.check_packages()
+    width = max(14, *(len(row.name) + 2 for row in rows))
+    print(f"{'package':<{width}}{'status':<15}detail")
+    for row in rows:
+        status = "OK" if row.ok else "MISSING" if row.installed is None else "WRONG VERSION"
+        print(f"{row.name:<{width}}{status:<15}{row.detail}")
+        if row.fix:
+            print(f"{'':<{width}}{'':<15}fix: {row.fix}")
+    packages_ok = all(row.ok for row in rows)
+    print(f"\nData directory: {config.data_dir()}")
+    damaged = False
     for name in data.DATASETS:
-        state = "present" if data.is_present(name) else "not yet downloaded"
-        print(f"  {name:<12}{state}")
-    print("\nAll packages are installed." if ok else "\nSome packages are missing: see above.")
-    return ok
-
-
-def _distribution_version(*names: str) -> str | None:
-    for name in names:
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return None
+        found = data.dataset_status(name, quick=True)
+        damaged = damaged or found.state == "damaged"
+        hint = _DATASET_HINTS.get(found.state, "").format(name=name)
+        print(f"  {name:<13}{found.state:<10}{found.reason}" + (f": {hint}" if hint else ""))
+    print("\nAll packages are installed." if packages_ok
+          else "\nSome packages are missing or in the wrong version: see the fixes above.")
+    if damaged:
+        print("A dataset is damaged: see its line above.")
+    return packages_ok and not damaged
 
 
 def machine_info() -> dict[str, Any]:
@@ -149,6 +185,8 @@ def machine_info() -> dict[str, Any]:
     ``date`` (today, ISO format). ``docs/measure_lessons.py`` and the
     benchmarks write it next to their measurements.
     """
+    from .packages import installed_version
+
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -162,7 +200,7 @@ def machine_info() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "tensorflow": _distribution_version("tensorflow", "tensorflow-cpu"),
-        "keras": _distribution_version("keras"),
+        "tensorflow": installed_version("tensorflow"),  # or tensorflow-cpu, ...
+        "keras": installed_version("keras"),
         "date": datetime.date.today().isoformat(),
     }

@@ -9,14 +9,14 @@ The "better" recipes come in three parts, so a lesson can show each one:
 * the layers: ``better_mnist_cnn`` and ``better_cifar_cnn``;
 * the training settings (epochs, batch size, learning rate, ...):
   ``BETTER_MNIST`` and ``BETTER_CIFAR``, two ``TrainingRecipe`` objects;
-* the data pipeline and compile step every recipe shares:
-  ``train_val_datasets`` and ``compile_recipe``.
+* the compile step every recipe shares: ``compile_recipe`` (the data
+  pipeline it is fed with is ``course_utils.pipelines.train_val_datasets``).
 
 ``better_mnist_model`` and ``better_cifar_model`` put the first two together
 and return a compiled model. A lesson trains one like this::
 
     recipe = models.BETTER_CIFAR
-    train_ds, val_ds = models.train_val_datasets(x_train, y_train, recipe)
+    train_ds, val_ds = pipelines.train_val_datasets(x_train, y_train, recipe)
     model = models.better_cifar_model(steps_per_epoch=len(train_ds))
     history = model.fit(train_ds, validation_data=val_ds, epochs=recipe.epochs, verbose=2)
 
@@ -26,14 +26,9 @@ The course's benchmarks (``python -m benchmarks``) time exactly these recipes.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
 
 import keras
-import numpy as np
 from keras import layers
-
-if TYPE_CHECKING:
-    import tensorflow as tf
 
 CIFAR10_SHAPE = (32, 32, 3)
 
@@ -63,7 +58,7 @@ def classic_cifar_cnn(num_classes: int = 10) -> keras.Model:
 
 def cifar_augmentation(
     flip: bool = True, translation: float = 0.1, rotation: float = 0.0, zoom: float = 0.0,
-    contrast: float = 0.0, interpolation: str = "bilinear",
+    contrast: float = 0.0, interpolation: str = "bilinear", seed: int | None = None,
 ) -> keras.Sequential:
     """Random image changes for training on photos, as Keras layers.
 
@@ -72,21 +67,28 @@ def cifar_augmentation(
     horizontal flip (a mirrored cat is still a cat) and shifts of up to 10%
     of the image size. ``rotation`` is a fraction of a full turn (0.03 ≈ ±11°).
     ``interpolation="nearest"`` shifts by whole pixels (no blurring), which
-    is about twice as fast as the default ``"bilinear"`` on a CPU.
+    is about twice as fast as the default ``"bilinear"`` on a CPU. ``seed``
+    makes the random changes repeatable (the layers get ``seed``, ``seed + 1``, ...);
+    ``None`` draws from the global seed that ``course_utils.setup`` sets.
     """
+
+    def seed_of(step: int) -> int | None:
+        return None if seed is None else seed + step
+
     steps: list[layers.Layer] = []
     if flip:
-        steps.append(layers.RandomFlip("horizontal"))
+        steps.append(layers.RandomFlip("horizontal", seed=seed_of(0)))
     if translation:
         steps.append(layers.RandomTranslation(translation, translation, fill_mode="reflect",
-                                              interpolation=interpolation))
+                                              interpolation=interpolation, seed=seed_of(1)))
     if rotation:
         steps.append(layers.RandomRotation(rotation, fill_mode="reflect",
-                                           interpolation=interpolation))
+                                           interpolation=interpolation, seed=seed_of(2)))
     if zoom:
-        steps.append(layers.RandomZoom(zoom, fill_mode="reflect", interpolation=interpolation))
+        steps.append(layers.RandomZoom(zoom, fill_mode="reflect", interpolation=interpolation,
+                                       seed=seed_of(3)))
     if contrast:
-        steps.append(layers.RandomContrast(contrast))
+        steps.append(layers.RandomContrast(contrast, seed=seed_of(4)))
     return keras.Sequential(steps, name="augmentation")
 
 
@@ -292,89 +294,3 @@ def better_mnist_model(steps_per_epoch: int, epochs: int | None = None) -> keras
 def better_cifar_model(steps_per_epoch: int, epochs: int | None = None) -> keras.Model:
     """``better_cifar_cnn`` compiled with the ``BETTER_CIFAR`` settings (see ``compile_recipe``)."""
     return compile_recipe(better_cifar_cnn(), BETTER_CIFAR, steps_per_epoch, epochs)
-
-
-def train_val_datasets(
-    images: np.ndarray, labels: np.ndarray, recipe: TrainingRecipe | None = None, *,
-    batch_size: int | None = None, validation_fraction: float = 0.1, seed: int | None = None,
-) -> tuple[tf.data.Dataset, tf.data.Dataset]:
-    """Split off the validation images and return ``(train_ds, val_ds)`` as ``tf.data`` pipelines.
-
-    Give either a ``recipe`` (its ``batch_size`` and ``validation_fraction``
-    are used) or a ``batch_size``::
-
-        train_ds, val_ds = models.train_val_datasets(x_train, y_train, models.BETTER_CIFAR)
-        train_ds, val_ds = models.train_val_datasets(x_train, y_train, batch_size=64)
-
-    The last ``validation_fraction`` of the images become the validation set
-    (the same images ``fit(validation_split=...)`` would hold out). Images
-    stay ``uint8`` (the model's ``Rescaling`` layer scales them) and are not
-    copied (see ``batched_dataset``), which saves about 250 MB for CIFAR-10
-    compared with passing the arrays to ``fit``. Every epoch the training set
-    is shuffled: the pipeline shuffles the image *numbers* and picks a whole
-    batch at once, which is much cheaper than shuffling 45,000 separate
-    images. ``len(train_ds)`` is the number of batches in an epoch.
-
-    MNIST-style images without a channel axis, shape ``(N, 28, 28)``, get
-    one: ``(N, 28, 28, 1)``.
-    """
-    if recipe is not None:
-        if batch_size is not None:
-            raise ValueError("Give a recipe or a batch_size, not both.")
-        batch_size, validation_fraction = recipe.batch_size, recipe.validation_fraction
-    if batch_size is None or int(batch_size) < 1:
-        raise ValueError(f"batch_size must be a whole number of at least 1, got {batch_size}")
-    images, labels = np.asarray(images), np.asarray(labels).reshape(-1)
-    if images.ndim == 3:
-        images = images[..., np.newaxis]
-    if len(images) != len(labels):
-        raise ValueError(f"{len(images)} images but {len(labels)} labels")
-    n_val = int(round(len(images) * validation_fraction))
-    if not 0 < n_val < len(images):
-        raise ValueError(
-            f"validation_fraction={validation_fraction} leaves no training or no "
-            f"validation images out of {len(images)}"
-        )
-    n_train = len(images) - n_val
-    train_ds = batched_dataset(images[:n_train], labels[:n_train], int(batch_size),
-                               shuffle=True, seed=seed)
-    val_ds = batched_dataset(images[n_train:], labels[n_train:], int(batch_size) * 2)
-    return train_ds, val_ds
-
-
-def batched_dataset(
-    images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool = False,
-    seed: int | None = None,
-) -> tf.data.Dataset:
-    """A ``tf.data`` pipeline of ``(images, labels)`` batches, read straight from the arrays.
-
-    The pipeline works on image *numbers*: it shuffles them (with
-    ``shuffle=True``, in a new order every epoch), groups them into batches,
-    and only then picks each batch's images out of the NumPy array. So the
-    images are never copied as a whole (``tf.constant(images)`` would keep
-    two extra copies in memory) and stay ``uint8`` until the model's
-    ``Rescaling`` layer. ``prefetch(2)`` prepares the next batches while the
-    model trains on the current one.
-
-    The pipeline switches off tf.data's *autotuning*: picking a batch takes
-    microseconds, so there is nothing to tune, and with autotuning on,
-    TensorFlow 2.21 on a CPU runs about every other epoch on a single core
-    (1.7× slower).
-    """
-    import tensorflow as tf
-
-    def pick(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return images[numbers], labels[numbers]
-
-    def pick_batch(numbers: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
-        x, y = tf.numpy_function(pick, [numbers], (tf.as_dtype(images.dtype),
-                                                   tf.as_dtype(labels.dtype)), stateful=False)
-        return tf.ensure_shape(x, (None, *images.shape[1:])), tf.ensure_shape(y, (None,))
-
-    ds = tf.data.Dataset.range(len(images))
-    if shuffle:
-        ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(batch_size).map(pick_batch).prefetch(2)
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    return ds.with_options(options)

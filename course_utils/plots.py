@@ -1,15 +1,19 @@
-"""Figures for the lessons: sample images, class counts, training curves, predictions.
+"""Figures of the data and of training: sample images, class counts, training curves.
 
 Every function here draws one static figure and returns it as a
 ``matplotlib.figure.Figure``. In a notebook, assign the result and the figure
 appears below the cell (a bare last-line call would show it twice)::
 
     from course_utils.plots import plot_samples
-    fig = plot_samples(x_train, y_train, class_names=class_names)
+    fig = plot_samples(x_train, y_train, class_names)
 
 Keep the return value to save the figure too: ``fig.savefig("samples.png")``.
+Figures of a model's answers live in ``course_utils.predictions``, the
+confusion matrix and the misclassified images in ``course_utils.mistakes``.
 
-Read the help of any function with ``help(plot_samples)``.
+``image_grid`` and ``show_image`` are the grid of image panels that all the
+image figures of the course share. Read the help of any function with
+``help(plot_samples)``.
 """
 
 from __future__ import annotations
@@ -25,15 +29,26 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 
+from .inputs import (
+    check_count,
+    check_same_length,
+    check_whole,
+    class_columns,
+    class_name,
+    count_classes,
+    prepare_images,
+    to_labels,
+)
+
 __all__ = [
-    "mistakes_then_correct",
-    "errors_first",
-    "plot_augmentations",
+    "RIGHT_COLOR",
+    "WRONG_COLOR",
+    "image_grid",
     "plot_history",
     "plot_history_comparison",
     "plot_label_counts",
-    "plot_predictions",
     "plot_samples",
+    "show_image",
 ]
 
 RIGHT_COLOR = "darkgreen"
@@ -49,146 +64,16 @@ _ACCURACY_KEYS = (
 )
 
 
-# Class numbers above this are almost surely not class numbers (pixel values, file ids ...),
-# and a figure or matrix with that many classes would not fit in memory.
-MAX_CLASSES = 1000
-
-# --------------------------------------------------------------------------- helpers
+# --------------------------------------------------------------------------- image grids
 
 
-def _as_array(values: ArrayLike, what: str) -> np.ndarray:
-    """``np.asarray`` with a clear error for ragged input (rows or images of different sizes)."""
-    try:
-        return np.asarray(values)
-    except ValueError as err:
-        raise ValueError(
-            f"{what} could not be turned into one array: its items have different shapes "
-            "(images of different sizes, or rows of different lengths). Give every item the "
-            "same shape first, for example by resizing the images."
-        ) from err
+def image_grid(n: int, ncols: int, title: str, xlabel: str) -> tuple[Figure, list[Axes]]:
+    """Make a figure with a grid of ``n`` image panels, ``ncols`` per row.
 
-
-def _check_whole(value: Any, name: str) -> int:
-    """Return ``value`` as an int if it is a whole number (not a bool); else raise TypeError."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} should be a whole number such as 8, got {value!r}.")
-    return int(value)
-
-
-def _check_count(value: Any, name: str, minimum: int = 1) -> int:
-    """Return ``value`` as an int if it is a whole number >= ``minimum``; else raise."""
-    value = _check_whole(value, name)
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}.")
-    return int(value)
-
-
-def _check_class_count(n_classes: int) -> None:
-    if n_classes > MAX_CLASSES:
-        raise ValueError(
-            f"The largest class number is {n_classes - 1}, which would make {n_classes} "
-            f"classes (more than {MAX_CLASSES}). Are these really class numbers 0, 1, 2, ...? "
-            "Pass the labels, not pixel values or file numbers."
-        )
-
-
-def _to_int_labels(labels: ArrayLike, what: str = "labels") -> np.ndarray:
-    """Return labels as a 1-D integer array.
-
-    Accepts integer labels of shape (N,) or (N, 1) and one-hot (or probability)
-    rows of shape (N, C), which are turned into class numbers with argmax.
+    ``title`` goes above the grid and ``xlabel`` below it (say what a panel
+    shows). Returns the figure and the ``n`` axes to draw into, row by row;
+    the unused panels of the last row are hidden.
     """
-    arr = _as_array(labels, what)
-    if arr.ndim == 2 and arr.shape[1] == 0:
-        raise ValueError(
-            f"{what} has shape {arr.shape}: one-hot rows need at least one column per class."
-        )
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    elif arr.ndim == 2:
-        arr = np.argmax(arr, axis=1)
-    elif arr.ndim != 1:
-        raise ValueError(
-            f"{what} should have shape (N,), (N, 1) or one-hot (N, C), got shape {arr.shape}."
-        )
-    if arr.dtype.kind not in "biuf":
-        raise ValueError(f"{what} should be numbers, got values of type {arr.dtype}.")
-    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{what} contain NaN or infinity; pass whole class numbers 0, 1, 2, ...")
-    if arr.dtype.kind == "f" and arr.size and not np.all(np.mod(arr, 1) == 0):
-        raise ValueError(
-            f"{what} contain fractions such as {arr[np.mod(arr, 1) != 0][0]!r}; "
-            "pass whole class numbers, or class probabilities of shape (N, C)."
-        )
-    return arr.astype(int)
-
-
-def _pred_labels(y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray | None]:
-    """Return (predicted class numbers, confidence in [0, 1] or None).
-
-    ``y_pred`` is either class numbers (N,) or class probabilities (N, C).
-    A float column (N, 1) is read as the output of a one-unit sigmoid layer.
-    """
-    arr = _as_array(y_pred, "y_pred")
-    if arr.ndim == 2 and arr.shape[1] > 1:
-        return np.argmax(arr, axis=1).astype(int), np.max(arr, axis=1)
-    if arr.ndim == 2 and arr.shape[1] == 1 and arr.dtype.kind == "f":
-        p = arr[:, 0]
-        if np.all((p >= 0) & (p <= 1)) and not np.all(np.mod(p, 1) == 0):
-            return (p >= 0.5).astype(int), np.where(p >= 0.5, p, 1 - p)
-    return _to_int_labels(arr, what="y_pred"), None
-
-
-def _class_name(label: int, class_names: Sequence[str] | None) -> str:
-    """Return the name of class ``label`` (or the number itself without names)."""
-    if class_names is None:
-        return str(label)
-    if not 0 <= label < len(class_names):
-        raise ValueError(
-            f"Label {label} has no name: class_names has only {len(class_names)} entries "
-            f"(labels 0 to {len(class_names) - 1})."
-        )
-    return str(class_names[label])
-
-
-def _prepare_images(images: ArrayLike) -> tuple[np.ndarray, float]:
-    """Return images ready for ``imshow`` and the value that means "white".
-
-    Drops a trailing channel axis of size 1 and rescales floats that were
-    left in 0..255 so they fit in 0..1.
-    """
-    arr = _as_array(images, "images")
-    if arr.ndim not in (3, 4) or (arr.ndim == 4 and arr.shape[-1] not in (1, 3, 4)):
-        raise ValueError(
-            "images should have shape (N, H, W), (N, H, W, 1) or (N, H, W, 3), "
-            f"got shape {arr.shape}."
-        )
-    if arr.ndim == 4 and arr.shape[-1] == 1:
-        arr = arr[..., 0]
-    if 0 in arr.shape[1:3]:
-        raise ValueError(
-            f"The images have no pixels (shape {arr.shape}: height or width is 0); "
-            "check how you cropped or resized them."
-        )
-    if arr.dtype.kind == "f":
-        if arr.size and np.nanmax(arr) > 1.0:
-            arr = arr / 255.0
-        return np.clip(arr, 0.0, 1.0), 1.0
-    if arr.dtype.kind in "iub":
-        return np.clip(arr, 0, 255).astype(np.uint8), 255.0
-    raise ValueError(f"images should hold numbers, got values of type {arr.dtype}.")
-
-
-def _check_not_empty(n_images: int) -> None:
-    if n_images == 0:
-        raise ValueError(
-            "There are no images to show: the array you passed is empty. "
-            "Check that your dataset loaded and that any filtering kept some images."
-        )
-
-
-def _image_grid(n: int, ncols: int, title: str, xlabel: str) -> tuple[Figure, list[Axes]]:
-    """Make a figure with a grid of ``n`` image panels; return it and the used axes."""
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
     fig, axes = plt.subplots(
@@ -206,8 +91,12 @@ def _image_grid(n: int, ncols: int, title: str, xlabel: str) -> tuple[Figure, li
     return fig, flat[:n]
 
 
-def _show_image(ax: Axes, image: np.ndarray, white: float) -> None:
-    """Draw one image without ticks (the frame stays so it can be coloured)."""
+def show_image(ax: Axes, image: np.ndarray, white: float) -> None:
+    """Draw one image (from ``inputs.prepare_images``) without ticks.
+
+    Grey images use a grey colour map from 0 to ``white``. The frame stays, so
+    a figure can colour it (red for a mistake).
+    """
     if image.ndim == 2:
         ax.imshow(image, cmap="gray", vmin=0, vmax=white)
     else:
@@ -216,13 +105,14 @@ def _show_image(ax: Axes, image: np.ndarray, white: float) -> None:
     ax.set_yticks([])
 
 
-# --------------------------------------------------------------------------- public API
+# --------------------------------------------------------------------------- data
 
 
 def plot_samples(
     images: ArrayLike,
     labels: ArrayLike,
     class_names: Sequence[str] | None = None,
+    *,
     n: int = 16,
     ncols: int = 8,
     title: str = "Sample images",
@@ -244,26 +134,27 @@ def plot_samples(
         The matplotlib Figure.
 
     Example:
-        >>> fig = plot_samples(x_train, y_train, class_names=["airplane", "car"], n=8)
+        >>> fig = plot_samples(x_train, y_train, ["airplane", "car"], n=8)
     """
-    n, ncols = _check_count(n, "n"), _check_whole(ncols, "ncols")
-    imgs, white = _prepare_images(images)
-    labs = _to_int_labels(labels)
-    _check_not_empty(len(imgs))
-    if len(labs) != len(imgs):
-        raise ValueError(f"You passed {len(imgs)} images but {len(labs)} labels.")
+    n, ncols = check_count(n, "n"), check_whole(ncols, "ncols")
+    imgs, white = prepare_images(images)
+    labs = to_labels(labels, "labels")
+    check_same_length(images=imgs, labels=labs)
+    count_classes(class_names, class_columns(labels), labels=labs)
     shown = min(n, len(imgs))
-    fig, axes = _image_grid(shown, ncols, title, "each panel: one image, panel title = its label")
+    fig, axes = image_grid(shown, ncols, title, "each panel: one image, panel title = its label")
     for ax, image, label in zip(axes, imgs, labs, strict=False):
-        _show_image(ax, image, white)
-        ax.set_title(_class_name(int(label), class_names), fontsize="small")
+        show_image(ax, image, white)
+        ax.set_title(class_name(int(label), class_names), fontsize="small")
     return fig
 
 
 def plot_label_counts(
     labels: ArrayLike,
     class_names: Sequence[str] | None = None,
+    *,
     title: str = "Images per class",
+    ax: Axes | None = None,
 ) -> Figure:
     """Draw a bar chart of how many images each class has.
 
@@ -275,27 +166,31 @@ def plot_label_counts(
         class_names: the name of each class, written under its bar. Classes
             with no images still get a bar (of height 0) when you pass names.
         title: the title above the chart.
+        ax: a matplotlib Axes to draw into (for side-by-side figures); by
+            default a new figure is made.
 
     Returns:
         The matplotlib Figure.
 
     Example:
-        >>> fig = plot_label_counts(y_train, class_names=class_names)
+        >>> fig = plot_label_counts(y_train, class_names)
     """
-    labs = _to_int_labels(labels)
+    labs = to_labels(labels, "labels")
     if len(labs) == 0:
-        raise ValueError("There are no labels to count: the array you passed is empty.")
-    if labs.min() < 0:
-        raise ValueError(f"Labels must be 0 or more, found {labs.min()}.")
-    n_classes = max(int(labs.max()) + 1, len(class_names) if class_names is not None else 0)
-    _check_class_count(n_classes)
+        raise ValueError("There are no labels to count: labels is empty.")
+    n_classes = count_classes(class_names, class_columns(labels), labels=labs)
     counts = np.bincount(labs, minlength=n_classes)
-    names = [_class_name(i, class_names) for i in range(n_classes)]
+    names = [class_name(i, class_names) for i in range(n_classes)]
 
     many = n_classes > 15
-    fig, ax = plt.subplots(
-        figsize=(min(max(6.0, 0.45 * n_classes), 24.0), 4.5), layout="constrained"
-    )
+    if ax is None:
+        fig, ax = plt.subplots(
+            figsize=(min(max(6.0, 0.45 * n_classes), 24.0), 4.5), layout="constrained"
+        )
+        fig.suptitle(title)
+    else:
+        fig = ax.figure
+        ax.set_title(title)
     bars = ax.bar(range(n_classes), counts, color="tab:blue")
     ax.bar_label(
         bars, fontsize="small" if many else "medium", rotation=90 if many else 0, padding=2
@@ -309,11 +204,36 @@ def plot_label_counts(
     ax.margins(y=0.15 if many else 0.1)
     ax.set_xlabel("class")
     ax.set_ylabel("number of images")
-    fig.suptitle(title)
     return fig
 
 
-def plot_history(history: Any, title: str = "Training history") -> Figure:
+# --------------------------------------------------------------------------- training
+
+
+def _history_data(history: Any, what: str) -> Mapping[str, Any]:
+    """The dict of lists inside a Keras ``History`` (or the dict itself)."""
+    data = getattr(history, "history", history)
+    if not isinstance(data, Mapping):
+        raise TypeError(
+            f"{what} should be the History object returned by model.fit, or a dict of "
+            f"lists; got {type(history).__name__}."
+        )
+    return data
+
+
+def _epoch_axes(ax: Axes, n_epochs: int, ylabel: str, title: str, small: bool) -> None:
+    """Label an axes whose x axis counts epochs 1, 2, 3 ... (``small``: smaller texts)."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    if n_epochs == 1:
+        ax.set_xlim(0.5, 1.5)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize="medium" if small else "large")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small" if small else "medium")
+
+
+def plot_history(history: Any, *, title: str = "Training history") -> Figure:
     """Plot accuracy and loss per epoch, for training and validation data.
 
     Pass what ``model.fit`` returns. A training curve that keeps improving
@@ -332,12 +252,7 @@ def plot_history(history: Any, title: str = "Training history") -> Figure:
         >>> history = model.fit(x_train, y_train, validation_split=0.1, epochs=5)
         >>> fig = plot_history(history)
     """
-    data = getattr(history, "history", history)
-    if not isinstance(data, Mapping):
-        raise TypeError(
-            "plot_history needs the History object returned by model.fit, or a dict of "
-            f"lists; got {type(history).__name__}."
-        )
+    data = _history_data(history, "history")
     acc_key = next((k for k in _ACCURACY_KEYS if k in data), None)
     panels = [
         (key, ylabel)
@@ -371,238 +286,13 @@ def plot_history(history: Any, title: str = "Training history") -> Figure:
                 linestyle="--",
                 label="validation",
             )
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
-        if train.size == 1:
-            ax.set_xlim(0.5, 1.5)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(ylabel)
-        ax.set_title(ylabel.capitalize())
-        ax.grid(alpha=0.3)
-        ax.legend()
+        _epoch_axes(ax, train.size, ylabel, ylabel.capitalize(), small=False)
     fig.suptitle(title)
     return fig
 
 
-def errors_first(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
-    """Return the indices of all images, wrong predictions first.
-
-    Within the wrong ones, and within the right ones, the original order is
-    kept. Use it to look at your model's mistakes.
-
-    Args:
-        y_true: the true labels, class numbers (N,) or one-hot (N, C).
-        y_pred: the predictions, class numbers (N,) or class probabilities (N, C).
-
-    Returns:
-        A 1-D array of indices.
-
-    Example:
-        >>> probs = model.predict(x_test)
-        >>> idx = errors_first(y_test, probs)[:16]
-        >>> fig = plot_predictions(x_test[idx], y_test[idx], probs[idx])
-    """
-    true = _to_int_labels(y_true, what="y_true")
-    pred, _ = _pred_labels(y_pred)
-    if len(true) != len(pred):
-        raise ValueError(f"You passed {len(true)} true labels but {len(pred)} predictions.")
-    return np.argsort(true == pred, kind="stable")
-
-
-def mistakes_then_correct(y_true: ArrayLike, y_pred: ArrayLike, n: int = 8) -> np.ndarray:
-    """Return the indices of the first ``n`` wrong predictions, then the first ``n`` right ones.
-
-    ``y_pred`` may be class numbers or the probabilities from ``model.predict``.
-    Use it to pick a grid that shows both what the model gets wrong and what
-    it gets right::
-
-        order = mistakes_then_correct(y_test, probabilities)
-        fig = plot_predictions(x_test[order], y_test[order], probabilities[order])
-    """
-    true = _to_int_labels(y_true, what="y_true")
-    pred, _ = _pred_labels(y_pred)
-    if len(true) != len(pred):
-        raise ValueError(f"You passed {len(true)} true labels but {len(pred)} predictions.")
-    wrong = np.flatnonzero(true != pred)[:n]
-    right = np.flatnonzero(true == pred)[:n]
-    return np.concatenate([wrong, right])
-
-
-def plot_predictions(
-    images: ArrayLike,
-    y_true: ArrayLike,
-    y_pred: ArrayLike,
-    class_names: Sequence[str] | None = None,
-    n: int = 16,
-    ncols: int = 8,
-    title: str = "Predictions",
-) -> Figure:
-    """Show images with the model's prediction and the true label; mark mistakes in red.
-
-    Each panel is titled "pred: <predicted class> (confidence)" over
-    "true: <true class>". Wrong predictions get a red title and a red frame.
-
-    Args:
-        images: the images, shape (N, H, W), (N, H, W, 1) or (N, H, W, 3).
-        y_true: the true labels, class numbers (N,) or (N, 1), or one-hot (N, C).
-        y_pred: the predictions: class numbers (N,), or the class probabilities
-            (N, C) from ``model.predict`` -- then the confidence is shown too.
-        class_names: the name of each class.
-        n: how many images to show (all of them if you have fewer).
-        ncols: how many images per row.
-        title: the title above the grid; "k of n wrong" is added to it.
-
-    Returns:
-        The matplotlib Figure.
-
-    Example:
-        >>> probs = model.predict(x_test[:16])
-        >>> fig = plot_predictions(x_test[:16], y_test[:16], probs, class_names=class_names)
-    """
-    n, ncols = _check_count(n, "n"), _check_whole(ncols, "ncols")
-    imgs, white = _prepare_images(images)
-    _check_not_empty(len(imgs))
-    true = _to_int_labels(y_true, what="y_true")
-    pred, conf = _pred_labels(y_pred)
-    if not len(imgs) == len(true) == len(pred):
-        raise ValueError(
-            f"You passed {len(imgs)} images, {len(true)} true labels and "
-            f"{len(pred)} predictions; these numbers must be equal."
-        )
-    shown = min(n, len(imgs))
-    n_wrong = int(np.sum(true[:shown] != pred[:shown]))
-    fig, axes = _image_grid(
-        shown,
-        ncols,
-        f"{title}: {n_wrong} of {shown} wrong",
-        "each panel: one image, pred = the model's answer, true = the correct label (red = wrong)",
-    )
-    for i, ax in enumerate(axes):
-        _show_image(ax, imgs[i], white)
-        pred_text = _class_name(int(pred[i]), class_names)
-        if conf is not None:
-            pred_text += f" ({100 * conf[i]:.0f}%)"
-        wrong = pred[i] != true[i]
-        color = WRONG_COLOR if wrong else RIGHT_COLOR
-        ax.set_title(
-            f"pred: {pred_text}\ntrue: {_class_name(int(true[i]), class_names)}",
-            fontsize="small",
-            color=color,
-        )
-        for spine in ax.spines.values():
-            if wrong:
-                spine.set_edgecolor(WRONG_COLOR)
-                spine.set_linewidth(3)
-            else:
-                spine.set_visible(False)
-    return fig
-
-
-# --------------------------------------------------------------------------- augmentation
-
-
-def plot_augmentations(
-    image: ArrayLike,
-    augmentation: Any,
-    n: int = 16,
-    ncols: int = 8,
-    title: str = "One image, randomly augmented",
-) -> Figure:
-    """Show one image and ``n - 1`` random versions of it made by an augmentation layer.
-
-    The first panel is the original; each other panel is what the model
-    could see in one training step. Use it to check that your augmentation
-    keeps the images recognisable before you train with it.
-
-    Args:
-        image: ONE image, shape (H, W), (H, W, 1) or (H, W, 3), whole numbers
-            0..255 (uint8) or floats 0..1 (or 0..255). Pass ``x_train[0]``,
-            not ``x_train[:1]``.
-        augmentation: a Keras layer or ``keras.Sequential`` of random layers,
-            such as ``keras.layers.RandomFlip("horizontal")``. It is called with
-            ``training=True`` (random layers do nothing otherwise) on a batch of
-            ``n - 1`` copies of the image, so every copy is changed differently.
-            The copies are float32 in the image's own range (0..255 for uint8).
-        n: how many panels, the original included (at least 2).
-        ncols: how many panels per row.
-        title: the title above the grid.
-
-    Returns:
-        The matplotlib Figure.
-
-    Example:
-        >>> flip_and_turn = keras.Sequential([keras.layers.RandomFlip("horizontal"),
-        ...                                   keras.layers.RandomRotation(0.05)])
-        >>> fig = plot_augmentations(x_train[0], flip_and_turn)
-    """
-    arr = _as_array(image, "image")
-    if arr.ndim == 4 and arr.shape[0] == 1:
-        arr = arr[0]
-    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] not in (1, 3, 4)):
-        raise ValueError(
-            "plot_augmentations needs ONE image of shape (H, W), (H, W, 1) or (H, W, 3), "
-            f"got shape {arr.shape}. Pass x_train[0], not the whole array."
-        )
-    if arr.dtype.kind not in "biuf":
-        raise ValueError(f"image should hold numbers, got values of type {arr.dtype}.")
-    if arr.size == 0:
-        raise ValueError(
-            f"The image has no pixels (shape {arr.shape}): pass one image such as x_train[0], "
-            "and check that your dataset loaded."
-        )
-    if not callable(augmentation):
-        raise TypeError(
-            "augmentation should be a Keras layer or keras.Sequential of random layers, "
-            f"got {type(augmentation).__name__}."
-        )
-    n = _check_count(n, "n (the original and at least one augmented copy)", minimum=2)
-    ncols = _check_whole(ncols, "ncols")
-
-    import keras  # imported here so the other plots work without TensorFlow
-
-    grey = arr.ndim == 2
-    # Pixel scale of the input: uint8 and floats above 1 are 0..255, other floats 0..1.
-    scale = 255.0 if arr.dtype.kind in "biu" or (arr.size and np.nanmax(arr) > 1.0) else 1.0
-    batch = np.repeat(arr[np.newaxis, ..., np.newaxis] if grey else arr[np.newaxis], n - 1, axis=0)
-    # Floats in the image's own range: some layers (RandomContrast) cannot compute on uint8.
-    batch = batch.astype(np.float32)
-    try:
-        augmented = augmentation(batch, training=True)
-    except TypeError as err:
-        if "unexpected keyword argument 'training'" not in str(err):
-            raise
-        raise TypeError(
-            "augmentation should be a Keras layer (or keras.Sequential), which accepts "
-            f"training=True; {getattr(augmentation, '__name__', 'yours')} does not."
-        ) from err
-    augmented = keras.ops.convert_to_numpy(augmented)
-    augmented = np.asarray(augmented, dtype=np.float32)
-    if augmented.ndim != 4 or len(augmented) != n - 1:
-        raise ValueError(
-            f"The augmentation turned a batch of shape {batch.shape} into shape "
-            f"{augmented.shape}; it should return one image per input image."
-        )
-    # Scale both to floats in 0..1 the same way, so brightness changes stay visible.
-    original, white = _prepare_images(np.clip(batch[:1] / scale, 0.0, 1.0))
-    changed, _ = _prepare_images(np.clip(augmented / scale, 0.0, 1.0))
-    panels = [original[0], *changed]
-
-    fig, axes = _image_grid(
-        n,
-        ncols,
-        title,
-        "first panel: the original image; the others: random versions of it (training=True)",
-    )
-    for i, (ax, panel) in enumerate(zip(axes, panels, strict=True)):
-        _show_image(ax, panel, white)
-        ax.set_title("original" if i == 0 else f"random {i}", fontsize="small")
-        if i == 0:
-            for spine in ax.spines.values():
-                spine.set_linewidth(2.5)
-    return fig
-
-
 def plot_history_comparison(
-    histories: Mapping[str, Any], title: str = "Training runs compared"
+    histories: Mapping[str, Any], *, title: str = "Training runs compared"
 ) -> Figure:
     """Compare training runs: their accuracy curves, and their overfitting gap.
 
@@ -631,12 +321,7 @@ def plot_history_comparison(
         )
     runs = []
     for name, history in histories.items():
-        data = getattr(history, "history", history)
-        if not isinstance(data, Mapping):
-            raise TypeError(
-                f"The history of {name!r} should be the History returned by model.fit, or a "
-                f"dict of lists; got {type(history).__name__}."
-            )
+        data = _history_data(history, f"The history of {name!r}")
         key = next((k for k in _ACCURACY_KEYS if k in data and f"val_{k}" in data), None)
         if key is None:
             raise ValueError(
@@ -664,17 +349,9 @@ def plot_history_comparison(
                     label=f"{name}: validation")
         gap_ax.plot(epochs, train - val, color=color, marker="o", markersize=3, label=name)
     gap_ax.axhline(0.0, color="grey", linewidth=0.8)
-    for ax, ylabel, panel_title in (
-        (acc_ax, "accuracy", "Accuracy (dashed: training, solid: validation)"),
-        (gap_ax, "training − validation accuracy", "Gap between training and validation"),
-    ):
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
-        if longest == 1:
-            ax.set_xlim(0.5, 1.5)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(ylabel)
-        ax.set_title(panel_title, fontsize="medium")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize="small")
+    _epoch_axes(acc_ax, longest, "accuracy", "Accuracy (dashed: training, solid: validation)",
+                small=True)
+    _epoch_axes(gap_ax, longest, "training − validation accuracy",
+                "Gap between training and validation", small=True)
     fig.suptitle(title)
     return fig

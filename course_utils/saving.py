@@ -7,6 +7,11 @@ that each common problem gives one clear message instead of a long traceback::
 
     model = load_model("saved_models/mnist_cnn.keras")
 
+Who uses it: the web service of lesson 09 loads the model a learner saved
+with it (a file from disk, so the checks matter). Lesson 06 teaches
+``keras.saving.load_model`` itself, the call this module makes; no other
+lesson needs it.
+
 Safe mode stays on: a model file with a ``Lambda`` layer is refused, because
 loading it would run Python code stored in the file. The problems it explains:
 
@@ -31,16 +36,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import UnsafeModelError
+
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["UnsafeModelError", "load_model"]
+__all__ = ["load_model"]
 
 _LEGACY_SUFFIXES = (".h5", ".hdf5")
-
-
-class UnsafeModelError(ValueError):
-    """A model file was refused because loading it would run Python code stored in it."""
 
 
 def load_model(
@@ -72,8 +75,8 @@ def load_model(
 
     Raises:
         FileNotFoundError: there is no file at ``path``.
-        UnsafeModelError: (a ``ValueError``) the file holds Python code, such as a
-            ``Lambda`` layer, and ``safe_mode`` is True.
+        course_utils.errors.UnsafeModelError: (a ``ValueError``) the file holds
+            Python code, such as a ``Lambda`` layer, and ``safe_mode`` is True.
         ValueError: the file is damaged or incomplete, holds only weights, is an
             export folder, or is not a Keras model file.
 

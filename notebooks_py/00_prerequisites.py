@@ -589,8 +589,8 @@ show_quiz(
 # ## Check your environment
 #
 # The last cell checks that every package the course needs is installed and lists which
-# datasets are already downloaded. "not yet downloaded" is fine: each lesson downloads its
-# dataset the first time you need it. If a package shows `MISSING`, install the
+# datasets are already downloaded. "missing" is fine: each lesson downloads its dataset the
+# first time you need it. If a package shows `MISSING` or `WRONG VERSION`, install the
 # requirements as the message says, restart the kernel and run this notebook again.
 
 # %%

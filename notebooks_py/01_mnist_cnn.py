@@ -79,7 +79,7 @@ import keras
 import numpy as np
 
 import course_utils
-from course_utils import data, explore, models, plots
+from course_utils import data, explore, models, pipelines, plots, predictions
 from course_utils.evaluation import choose_by_validation, evaluate_on_test
 from course_utils.exercises import check_conv_params, check_feature_map_shapes
 from course_utils.quiz import Question, show_quiz
@@ -324,14 +324,14 @@ recipe = models.BETTER_MNIST
 print(recipe)
 
 # %% [markdown]
-# `models.train_val_datasets` holds out the same last 10% of the training images for
+# `pipelines.train_val_datasets` holds out the same last 10% of the training images for
 # validation as `validation_split=0.1` did, and feeds both parts to the model in batches with
 # `tf.data` (shuffled anew every epoch, still `uint8`). `models.better_mnist_model` builds the
 # model and compiles it with the recipe's optimizer, learning-rate schedule and loss.
 
 # %%
 better_epochs = course_utils.epochs(recipe.epochs)
-train_ds, val_ds = models.train_val_datasets(x_train, y_train, recipe)
+train_ds, val_ds = pipelines.train_val_datasets(x_train, y_train, recipe)
 model_better = models.better_mnist_model(steps_per_epoch=len(train_ds), epochs=better_epochs)
 history_better = model_better.fit(train_ds, validation_data=val_ds, epochs=better_epochs,
                                   verbose=2)
@@ -387,9 +387,9 @@ print(f"{len(wrong)} of {len(y_test)} test images are misclassified")
 # like a 5, and the second, labelled 9, like an 8.*
 
 # %%
-order = plots.mistakes_then_correct(y_test, probabilities, n=8)
-fig = plots.plot_predictions(x_test[order], y_test[order], probabilities[order], data.MNIST_CLASSES,
-                             title="Test predictions")
+order = predictions.mistakes_then_correct(y_test, probabilities, n=8)
+fig = predictions.plot_predictions(x_test[order], y_test[order], probabilities[order],
+                                   data.MNIST_CLASSES, title="Test predictions")
 
 # %% [markdown]
 # ### Explore the predictions yourself
@@ -401,7 +401,7 @@ fig = plots.plot_predictions(x_test[order], y_test[order], probabilities[order],
 #
 # The controls only work while the notebook runs in Jupyter; a static copy of this notebook
 # shows the first picture. Without the controls, the same figure for image `i` is
-# `explore.plot_prediction(x_test[i], probabilities[i], data.MNIST_CLASSES, true_label=y_test[i])`.
+# `predictions.plot_prediction(x_test[i], y_test[i], probabilities[i], data.MNIST_CLASSES)`.
 #
 # *Figure: an explorer with an image slider and a "Next mistake" button above a status line and
 # a picture. Left, test image 0, a handwritten 7; right, a horizontal bar chart of the
@@ -410,7 +410,7 @@ fig = plots.plot_predictions(x_test[order], y_test[order], probabilities[order],
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-explore.prediction_explorer(x_test, probabilities, y_test, data.MNIST_CLASSES)
+explore.prediction_explorer(x_test, y_test, probabilities, data.MNIST_CLASSES)
 
 # %% [markdown]
 # ## Exercise 1: count the parameters

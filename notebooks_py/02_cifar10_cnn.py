@@ -74,7 +74,7 @@ if "google.colab" in sys.modules:
 import numpy as np
 
 import course_utils
-from course_utils import data, explore, models, plots
+from course_utils import data, explore, models, pipelines, plots, predictions
 from course_utils.evaluation import choose_by_validation, evaluate_on_test
 from course_utils.exercises import check_float32_memory, check_same_padding_shapes
 from course_utils.quiz import Question, show_quiz
@@ -141,14 +141,14 @@ course_utils.show_source(models.classic_cifar_cnn)
 # unchanged.
 #
 # As in lesson 01, the last 10% of the training images are held out for validation. This time
-# `models.train_val_datasets` does it, the way lesson 01's better model was fed: it returns a
+# `pipelines.train_val_datasets` does it, the way lesson 01's better model was fed: it returns a
 # training and a validation dataset (`tf.data`) that hand the model one batch of 64 `uint8`
 # images at a time, reshuffled every epoch. Passing the arrays to `fit` would also work, but
 # Keras then keeps an extra copy of them, about 250 MB for CIFAR-10: too much on Binder's 2 GB.
 
 # %%
 x_train, y_train = course_utils.shrink(x_train, y_train, fast=2000)
-train_ds, val_ds = models.train_val_datasets(x_train, y_train, batch_size=64)
+train_ds, val_ds = pipelines.train_val_datasets(x_train, y_train, batch_size=64)
 
 classic = models.classic_cifar_cnn()
 classic.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -225,7 +225,7 @@ recipe = models.BETTER_CIFAR
 print(recipe)
 
 # %% [markdown]
-# Given the recipe, `models.train_val_datasets` holds out the same last 10% of the training
+# Given the recipe, `pipelines.train_val_datasets` holds out the same last 10% of the training
 # images for validation as for the classic model, in batches of the recipe's size.
 # `models.compile_recipe` sets up Adam with the learning-rate schedule and the loss with label
 # smoothing. This training takes about 4 minutes on a 2-core laptop (about 27 seconds per
@@ -233,7 +233,7 @@ print(recipe)
 
 # %%
 better_epochs = course_utils.epochs(recipe.epochs)
-train_ds, val_ds = models.train_val_datasets(x_train, y_train, recipe)
+train_ds, val_ds = pipelines.train_val_datasets(x_train, y_train, recipe)
 models.compile_recipe(better, recipe, steps_per_epoch=len(train_ds), epochs=better_epochs)
 history_better = better.fit(train_ds, validation_data=val_ds, epochs=better_epochs, verbose=2)
 
@@ -275,9 +275,9 @@ test_accuracy = evaluate_on_test(final_model, x_test, y_test)
 
 # %%
 probabilities = final_model.predict(x_test, batch_size=512, verbose=0)
-order = plots.mistakes_then_correct(y_test, probabilities, n=8)
-fig = plots.plot_predictions(x_test[order], y_test[order], probabilities[order],
-                             data.CIFAR10_CLASSES, title="CIFAR-10 test predictions")
+order = predictions.mistakes_then_correct(y_test, probabilities, n=8)
+fig = predictions.plot_predictions(x_test[order], y_test[order], probabilities[order],
+                                   data.CIFAR10_CLASSES, title="CIFAR-10 test predictions")
 
 # %% [markdown]
 # With the **prediction explorer** you can look at any test photo and the model's probability
@@ -292,7 +292,7 @@ fig = plots.plot_predictions(x_test[order], y_test[order], probabilities[order],
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-explore.prediction_explorer(x_test, probabilities, y_test, data.CIFAR10_CLASSES)
+explore.prediction_explorer(x_test, y_test, probabilities, data.CIFAR10_CLASSES)
 
 # %% [markdown]
 # Lesson 04 looks at these mistakes systematically with a confusion matrix.

@@ -79,7 +79,7 @@ import keras
 import numpy as np
 
 import course_utils
-from course_utils import data, explore, models, plots
+from course_utils import data, explore, models, plots, predictions
 from course_utils.evaluation import evaluate_on_test
 from course_utils.exercises import (
     check_augmentation_pipeline,
@@ -148,7 +148,7 @@ print(f"training on {len(x_small) * 0.8:.0f} images, validating on {len(x_small)
 # photos.
 #
 # Put the layers in a `keras.Sequential` and look at what they do to one image **before** you
-# train with them. `plots.plot_augmentations` calls the layers with `training=True` on 15
+# train with them. `predictions.plot_augmentations` calls the layers with `training=True` on 15
 # copies of the image (without it, they would do nothing).
 
 # %%
@@ -171,8 +171,8 @@ print("the image is a", data.CIFAR10_CLASSES[y_train[7]])
 # mirroring the picture. Every version is still clearly a horse.*
 
 # %%
-fig = plots.plot_augmentations(image, showcase, n=16,
-                               title="One CIFAR-10 training image, augmented 15 ways")
+fig = predictions.plot_augmentations(image, showcase, n=16,
+                                     title="One CIFAR-10 training image, augmented 15 ways")
 
 # %% [markdown]
 # Check that the augmented images are still recognisable: if *you* cannot tell the class any
@@ -186,7 +186,7 @@ fig = plots.plot_augmentations(image, showcase, n=16,
 # picture no longer looks like a photo you could take, then do the same with zoom and contrast.
 # A setting of 0 leaves that layer out. (The controls work while the notebook runs in Jupyter;
 # a static copy shows the first picture. Without the controls:
-# `explore.plot_augmentation_grid(x_train, rotation=0.2, contrast=0.5)`.)
+# `predictions.plot_augmentation_grid(x_train, rotation=0.2, contrast=0.5)`.)
 #
 # *Figure: an explorer with sliders for rotation (0.05), zoom (0.1), translation (0.1) and
 # contrast (0), a flip checkbox and a "New random draw" button, above a grid of small photos:
@@ -353,8 +353,8 @@ two = x_digits[np.flatnonzero(y_digits == 2)[0]]
 # right. The mirrored versions are a backwards 2 — not a digit anyone writes.*
 
 # %%
-fig = plots.plot_augmentations(two, keras.layers.RandomFlip("horizontal"), n=8,
-                               title="Mirroring a handwritten 2 makes it something else")
+fig = predictions.plot_augmentations(two, keras.layers.RandomFlip("horizontal"), n=8,
+                                     title="Mirroring a handwritten 2 makes it something else")
 
 # %% [markdown]
 # A model trained on such images would learn that a backwards 2 is a 2, which wastes its
@@ -377,8 +377,8 @@ digit_augmentation = keras.Sequential([
 # all are clearly still a 2, on a plain black background.*
 
 # %%
-fig = plots.plot_augmentations(two, digit_augmentation, n=16,
-                               title="A handwritten 2 with digit-friendly augmentation")
+fig = predictions.plot_augmentations(two, digit_augmentation, n=16,
+                                     title="A handwritten 2 with digit-friendly augmentation")
 
 # %% [markdown]
 # The copies are a little blurrier than the original: every rotation, zoom or shift
@@ -553,7 +553,8 @@ passed = check_augmentation_pipeline(my_augmentation)
 # ```
 #
 # The same pipeline comes from `models.cifar_augmentation(rotation=15 / 360, zoom=0.1)`.
-# Look at it with `plots.plot_augmentations(image, my_augmentation)` before you train with it.
+# Look at it with `predictions.plot_augmentations(image, my_augmentation)` before you train
+# with it.
 # </details>
 
 # %% [markdown]

@@ -70,7 +70,7 @@ if "google.colab" in sys.modules:
 #
 # Run this cell first. `course_utils.setup()` fixes the random seed, so your numbers match the
 # ones stored in this notebook (on the same kind of machine). The three error-analysis tools of
-# this lesson live in `course_utils.errors`; the metrics come from `sklearn.metrics`.
+# this lesson live in `course_utils.mistakes`; the metrics come from `sklearn.metrics`.
 
 # %%
 import keras
@@ -78,14 +78,14 @@ import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix
 
 import course_utils
-from course_utils import data, explore, models, plots
-from course_utils.errors import most_confused_pairs, plot_confusion_matrix, plot_misclassified
+from course_utils import data, explore, models, plots, predictions
 from course_utils.evaluation import evaluate_on_test
 from course_utils.exercises import (
     check_dog_precision,
     check_most_confused_pair,
     check_per_class_recall,
 )
+from course_utils.mistakes import most_confused_pairs, plot_confusion_matrix, plot_misclassified
 from course_utils.quiz import Question, show_quiz
 
 course_utils.setup(seed=42)
@@ -281,7 +281,7 @@ print(classification_report(y_test, y_pred, target_names=class_names, digits=3))
 # prints as one line. Note that cat → dog and dog → cat are two different cells.
 
 # %%
-pairs = most_confused_pairs(y_test, probabilities, class_names, top=6)
+pairs = most_confused_pairs(y_test, probabilities, class_names, n=6)
 for pair in pairs:
     print(pair)
 
@@ -305,8 +305,8 @@ for pair in pairs:
 
 # %%
 worst = pairs[0]
-fig = plot_misclassified(x_test, y_test, probabilities, worst.true, worst.predicted,
-                         class_names, n=16)
+fig = plot_misclassified(x_test, y_test, probabilities, class_names, true_class=worst.true,
+                         predicted_class=worst.predicted, n=16)
 
 # %% [markdown]
 # Look at the backgrounds: grass and leaves everywhere. Deer in CIFAR-10 are mostly
@@ -328,8 +328,8 @@ fig = plot_misclassified(x_test, y_test, probabilities, worst.true, worst.predic
 # %%
 wrong = np.flatnonzero(y_pred != y_test)
 most_sure = wrong[np.argsort(-probabilities[wrong].max(axis=1), kind="stable")][:16]
-fig = plots.plot_predictions(x_test[most_sure], y_test[most_sure], probabilities[most_sure],
-                             class_names, title="The most confident mistakes")
+fig = predictions.plot_predictions(x_test[most_sure], y_test[most_sure], probabilities[most_sure],
+                                   class_names, title="The most confident mistakes")
 
 # %% [markdown]
 # ### Drill down into any cell of the matrix
@@ -339,8 +339,8 @@ fig = plots.plot_predictions(x_test[most_sure], y_test[most_sure], probabilities
 # test images, most confident mistakes first (up to 16). It starts on the most confused pair.
 # Pick the same class twice to see images the model got right. Try cat → dog and dog → cat:
 # are the two kinds of mistakes alike? (The controls work while the notebook runs in Jupyter;
-# a static copy shows the first picture. Without the controls:
-# `explore.plot_confusion_pair(x_test, y_test, probabilities, "cat", "dog", class_names)`.)
+# a static copy shows the first picture. Without the controls: `plot_misclassified(x_test,
+# y_test, probabilities, class_names, true_class="cat", predicted_class="dog")`.)
 #
 # *Figure: a drill-down with two drop-down lists, "true class" and "predicted", above a status
 # line and a grid of up to 16 test photos of the most confused pair, titled with the true class,
@@ -376,7 +376,7 @@ explore.confusion_explorer(x_test, y_test, probabilities, class_names)
 val_probabilities = model.predict(x_val, batch_size=512, verbose=0)
 val_accuracy = np.mean(val_probabilities.argmax(axis=1) == y_val)
 print(f"validation accuracy: {val_accuracy:.4f}")
-for pair in most_confused_pairs(y_val, val_probabilities, class_names, top=3):
+for pair in most_confused_pairs(y_val, val_probabilities, class_names, n=3):
     print(pair)
 
 # %% [markdown]

@@ -88,14 +88,14 @@ from PIL import Image
 
 import course_utils
 from course_utils import data, plots
-from course_utils.data import load_image_folder, scan_image_folder
-from course_utils.errors import most_confused_pairs, plot_confusion_matrix
 from course_utils.evaluation import evaluate_on_test
 from course_utils.exercises import (
     check_goes_to_validation,
     check_image_size_for,
     check_scan_reading,
 )
+from course_utils.folders import load_image_folder, scan_image_folder
+from course_utils.mistakes import most_confused_pairs, plot_confusion_matrix
 from course_utils.quiz import Question, show_quiz
 
 course_utils.setup(seed=42)
@@ -180,7 +180,7 @@ fig = plots.plot_samples(samples, sample_labels, folder_names, n=16, ncols=8,
 # - it finds an empty, truncated or non-image file only when it tries to decode it, in the
 #   **middle of an epoch**, and stops training with an error.
 #
-# So check the folder first. `scan_image_folder` from `course_utils.data` opens every file
+# So check the folder first. `scan_image_folder` from `course_utils.folders` opens every file
 # with PIL, reads it to the end, and reports what Keras would make of the folder. Scanning
 # 12,000 files takes a few seconds.
 
@@ -243,7 +243,7 @@ except tf.errors.InvalidArgumentError as err:
 # worse: the model would get an output for a class it never sees.
 #
 # When you cannot fix the folder (it is shared, or read-only), `load_image_folder` from
-# `course_utils.data` loads it safely. It takes the same arguments as
+# `course_utils.folders` loads it safely. It takes the same arguments as
 # `image_dataset_from_directory` and gives the same labels, class order and split, but it
 # scans the folder first, builds the dataset only from the usable files, and prints one line:
 # the usable images, how many problem files it skipped (here 5: every problem of the scan
@@ -490,7 +490,7 @@ print(f"Gap:                 {val_accuracy - test_accuracy:+.4f}")
 # cell in row `MONOCYTE`, column `LYMPHOCYTE` counts the monocytes the model called
 # lymphocytes. Collect the true labels and the predictions of both the validation and the
 # test images (this reads the test files once more), and draw the two matrices side by
-# side with `course_utils.errors.plot_confusion_matrix`. With `normalize=True` each row shows
+# side with `course_utils.mistakes.plot_confusion_matrix`. With `normalize=True` each row shows
 # shares of that true class, so the diagonal is the share of each class recognised correctly.
 
 # %%
@@ -526,7 +526,7 @@ fig = plot_confusion_matrix(test_true, test_probs, class_names, normalize=True,
 # looks like in general. The most frequent mistakes on the test set:
 
 # %%
-for pair in most_confused_pairs(test_true, test_probs, class_names, top=3):
+for pair in most_confused_pairs(test_true, test_probs, class_names, n=3):
     print(pair)
 
 # %% [markdown]

@@ -17,7 +17,7 @@ from course_utils import data, models
 ROOT = Path(__file__).resolve().parent.parent
 
 needs_data = pytest.mark.skipif(
-    not (data.is_present("mnist") and data.is_present("cifar10")),
+    not all(data.dataset_status(name, quick=True).usable for name in ("mnist", "cifar10")),
     reason="needs mnist and cifar10 in COURSE_DATA_DIR",
 )
 

@@ -133,12 +133,13 @@ def _free_port() -> int:
 
 
 def _write_settings(settings_dir: Path) -> None:
-    """User settings: no news or update checks, no autosave, every cell in the DOM."""
+    """User settings: no autosave, every cell in the DOM.
+
+    Nothing about Jupyter news: the course's environment itself answers the
+    "get notified about Jupyter news?" prompt (jupyterlab/overrides.d/cnn-course.json,
+    installed by `make venv`), and test_the_news_prompt_is_preset_off checks it.
+    """
     settings = {
-        "@jupyterlab/apputils-extension/notification": {
-            "fetchNews": "false",
-            "checkForUpdates": False,
-        },
         "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
         "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
     }
@@ -345,6 +346,21 @@ def _save_failure(page: Any, server: LabServer, console: list[str]) -> None:
         "\n".join(console) + "\n", encoding="utf-8"
     )
     print(f"failure artifacts in {ARTIFACTS}")
+
+
+NEWS_PLUGIN = "@jupyterlab/apputils-extension:notification"
+
+
+def test_the_news_prompt_is_preset_off(lab_server: LabServer) -> None:
+    """A learner's first screen is the lesson: the course's environment says "never" to news."""
+    installed = Path(sys.prefix) / "share/jupyter/lab/settings/overrides.d/cnn-course.json"
+    assert installed.is_file(), "make venv installs the course's JupyterLab settings"
+    reply = json.loads(_get(f"{lab_server.url}/lab/api/settings/{NEWS_PLUGIN}"
+                            f"?token={lab_server.token}"))
+    assert "fetchNews" not in reply["settings"]  # no user setting: the default decides
+    properties = reply["schema"]["properties"]
+    assert properties["fetchNews"]["default"] == "false"  # "never" (JupyterLab's own: "none")
+    assert properties["checkForUpdates"]["default"] is False
 
 
 def test_lesson00_runs_and_its_quiz_answers(

@@ -2,15 +2,11 @@
 
 Downloads are served from a local HTTP server on 127.0.0.1 (the ``mirror``
 fixture) through COURSE_DATA_MIRROR, with small archives of the real formats
-built here.
+(tests/data_helpers.py).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import gzip
-import hashlib
-import io
 import os
 import pickle
 import subprocess
@@ -20,7 +16,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from data_helpers import (
+    blood_archive,
+    blood_files,
+    cifar_batch,
+    jpeg,
+    leftovers,
+    pin,
+    sha256,
+    small_mnist,
+    tar_add,
+)
 
 from conftest import ROOT, SHARED_DATA
 from course_utils import config, data
@@ -92,12 +98,21 @@ def test_present_dataset_is_not_downloaded_or_written(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mnist.npz"]
 
 
-def test_folder_helpers_are_importable_from_data() -> None:
-    from course_utils import folders
-
-    for name in ("FolderScan", "load_image_folder", "scan_image_folder"):
-        assert getattr(data, name) is getattr(folders, name) and name in data.__all__
+def test_public_names_and_no_folder_helpers() -> None:
+    """Your own image folders are course_utils.folders' job; data does not re-export it."""
     assert all(hasattr(data, name) for name in data.__all__)
+    for name in ("FolderScan", "load_image_folder", "scan_image_folder"):
+        assert not hasattr(data, name)
+    assert data.DataUnavailableError.__module__ == data.ChecksumError.__module__ == (
+        "course_utils.errors")
+
+
+def test_importing_data_imports_neither_tensorflow_nor_pooch() -> None:
+    code = ("import sys; from course_utils import data; "
+            "print(sorted({'tensorflow', 'keras', 'pooch'} & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_unknown_dataset_is_a_clear_error() -> None:
@@ -108,48 +123,22 @@ def test_unknown_dataset_is_a_clear_error() -> None:
 # --------------------------------------------------------------- downloads from a mirror
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _pin(monkeypatch: pytest.MonkeyPatch, name: str, **changes) -> None:
-    """Replace registry fields for this test (the real pins belong to the real files)."""
-    entry = dataclasses.replace(data.DATASETS[name], **changes)
-    monkeypatch.setitem(data.DATASETS, name, entry)
-
-
-def _small_mnist(path: Path) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(0)
-    arrays = {
-        "x_train": rng.integers(0, 256, (12, 28, 28), dtype=np.uint8),
-        "y_train": rng.integers(0, 10, 12, dtype=np.uint8),
-        "x_test": rng.integers(0, 256, (5, 28, 28), dtype=np.uint8),
-        "y_test": rng.integers(0, 10, 5, dtype=np.uint8),
-    }
-    np.savez_compressed(path, **arrays)
-    return arrays
-
-
-def _leftovers(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
-
-
 @pytest.mark.download
 def test_fetch_mnist_from_mirror(mirror: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    arrays = _small_mnist(mirror / "mnist.npz")
-    _pin(monkeypatch, "mnist", sha256=_sha256(mirror / "mnist.npz"))
+    arrays = small_mnist(mirror / "mnist.npz")
+    pin(monkeypatch, "mnist", sha256=sha256(mirror / "mnist.npz"))
     (x_train, y_train), (x_test, y_test) = data.load_mnist()
     np.testing.assert_array_equal(x_train, arrays["x_train"])
     np.testing.assert_array_equal(y_test, arrays["y_test"])
-    assert _leftovers(config.data_dir()) == ["mnist.npz"]  # no temp files left
+    assert leftovers(config.data_dir()) == ["mnist.npz"]  # no temp files left
 
 
 @pytest.mark.download
 def test_checksum_mismatch_leaves_nothing(mirror: Path) -> None:
-    _small_mnist(mirror / "mnist.npz")  # not the file Keras pins
+    small_mnist(mirror / "mnist.npz")  # not the file Keras pins
     with pytest.raises(data.ChecksumError, match="does not match the published SHA-256"):
         data.load_mnist()
-    assert _leftovers(config.data_dir()) == []
+    assert leftovers(config.data_dir()) == []
 
 
 @pytest.mark.download
@@ -163,21 +152,7 @@ def test_connection_refused_gives_offline_message(
     message = str(err.value)
     assert "You may be offline" in message
     assert str(tmp_path / "data") in message and "COURSE_DATA_MIRROR" in message
-    assert _leftovers(tmp_path / "data") == []
-
-
-def _cifar_batch(images: np.ndarray, labels: list[int]) -> bytes:
-    """A batch in the official format: a pickled dict with bytes keys, rows of CHW pixels."""
-    rows = images.transpose(0, 3, 1, 2).reshape(len(images), -1)
-    batch = {b"batch_label": b"testing", b"labels": labels, b"data": rows,
-             b"filenames": [b"img_%d.png" % i for i in range(len(labels))]}
-    return pickle.dumps(batch, protocol=2)
-
-
-def _add(tar: tarfile.TarFile, name: str, payload: bytes) -> None:
-    info = tarfile.TarInfo(name)
-    info.size = len(payload)
-    tar.addfile(info, io.BytesIO(payload))
+    assert leftovers(tmp_path / "data") == []
 
 
 @pytest.mark.download
@@ -191,16 +166,27 @@ def test_fetch_cifar10_converts_official_tarball(
     with tarfile.open(archive, "w:gz") as tar:
         names = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
         for name, (images, labels) in zip(names, batches, strict=True):
-            _add(tar, f"cifar-10-batches-py/{name}", _cifar_batch(images, labels))
-        _add(tar, "cifar-10-batches-py/batches.meta", pickle.dumps({b"label_names": []}))
-    _pin(monkeypatch, "cifar10", sha256=_sha256(archive))
+            tar_add(tar, f"cifar-10-batches-py/{name}", cifar_batch(images, labels))
+        tar_add(tar, "cifar-10-batches-py/batches.meta", pickle.dumps({b"label_names": []}))
+    pin(monkeypatch, "cifar10", sha256=sha256(archive))
 
     (x_train, y_train), (x_test, y_test) = data.load_cifar10()
     np.testing.assert_array_equal(x_train, np.concatenate([b[0] for b in batches[:5]]))
     assert y_train.tolist() == sum((b[1] for b in batches[:5]), [])
     np.testing.assert_array_equal(x_test, batches[5][0])
     assert x_train.dtype == np.uint8 and y_test.dtype == np.uint8
-    assert _leftovers(config.data_dir()) == ["cifar10.npz"]
+    # The archive's verified checksum is recorded next to the converted file...
+    stamp = config.data_dir() / "cifar10.npz.source-sha256"
+    npz = config.data_dir() / "cifar10.npz"
+    assert stamp.read_text().split() == [sha256(archive), sha256(npz)]
+    assert leftovers(config.data_dir()) == ["cifar10.npz", "cifar10.npz.source-sha256"]
+    # ...so the CIFAR-10 a learner downloaded shows as the official one...
+    found = data.dataset_status("cifar10")
+    assert (found.state, found.official) == ("verified", True), found
+    # ...but another well-formed npz put in its place by hand is not taken for it.
+    np.savez(npz, x_train=x_train[:2], y_train=y_train[:2], x_test=x_test, y_test=y_test)
+    found = data.dataset_status("cifar10")
+    assert (found.state, found.official) == ("present", False), found
 
 
 @pytest.mark.download
@@ -213,36 +199,25 @@ def test_cifar10_pickle_with_code_is_refused(
 
     archive = mirror / "cifar-10-python.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
-        _add(tar, "cifar-10-batches-py/data_batch_1", pickle.dumps({b"data": Evil()}))
-    _pin(monkeypatch, "cifar10", sha256=_sha256(archive))
+        tar_add(tar, "cifar-10-batches-py/data_batch_1", pickle.dumps({b"data": Evil()}))
+    pin(monkeypatch, "cifar10", sha256=sha256(archive))
     with pytest.raises(data.DataUnavailableError, match="refusing to load"):
         data.load_cifar10()
-    assert _leftovers(config.data_dir()) == []
-
-
-def _jpeg(colour: tuple[int, int, int]) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (32, 24), colour).save(buf, format="JPEG")
-    return buf.getvalue()
+    assert leftovers(config.data_dir()) == []
 
 
 def _blood_archive(mirror: Path, monkeypatch: pytest.MonkeyPatch, tamper: bool = False) -> dict:
-    """A GitHub-style archive of the repository with a few images, and its manifest."""
-    files = {f"{split}/{cls}/_{i}_{k}.jpeg": _jpeg((i * 40, k * 20, 100))
-             for split in ("TRAIN", "TEST") for i, cls in enumerate(data.BLOOD_CELL_CLASSES)
-             for k in range(2)}
-    entry = data.DATASETS["blood_cells"]
-    top = entry.filename.removesuffix(".tar.gz")
-    with tarfile.open(mirror / entry.filename, "w:gz") as tar:
-        for rel, payload in files.items():
-            _add(tar, f"{top}/images/{rel}", payload[:-10] if tamper else payload)
-        _add(tar, f"{top}/README.md", b"not part of the dataset")
-        _add(tar, f"{top}/images/TEST_SIMPLE/NEUTROPHIL/_0_1.jpeg", _jpeg((0, 0, 0)))
-    manifest = mirror.parent / "blood_cells.sha256.gz"
-    with gzip.open(manifest, "wt") as f:
-        for rel, payload in files.items():
-            f.write(f"{hashlib.sha256(payload).hexdigest()}  ./{rel}\n")
-    _pin(monkeypatch, "blood_cells", manifest=manifest)
+    """Serve a blood-cell archive with a few images, files that are not part of the dataset
+    (a README, another image folder) and, with ``tamper``, images that fail the manifest."""
+    def others(tar: tarfile.TarFile) -> None:
+        top = data.DATASETS["blood_cells"].filename.removesuffix(".tar.gz")
+        tar_add(tar, f"{top}/README.md", b"not part of the dataset")
+        tar_add(tar, f"{top}/images/TEST_SIMPLE/NEUTROPHIL/_0_1.jpeg", jpeg((0, 0, 0)))
+
+    files = blood_files()
+    served = {rel: b[:-10] for rel, b in files.items()} if tamper else files
+    payload = blood_archive(mirror.parent, monkeypatch, extra=others, files=served)
+    (mirror / data.DATASETS["blood_cells"].filename).write_bytes(payload)
     return files
 
 
@@ -266,9 +241,9 @@ def test_blood_cells_that_fail_the_manifest_are_not_installed(
     mirror: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _blood_archive(mirror, monkeypatch, tamper=True)
-    with pytest.raises(data.ChecksumError, match="does not match the blood-cell manifest"):
+    with pytest.raises(data.ChecksumError, match="does not match the blood_cells manifest"):
         data.blood_cells_dir()
-    assert _leftovers(config.data_dir()) == []
+    assert leftovers(config.data_dir()) == []
 
 
 def test_shipped_blood_cell_manifest_covers_both_splits() -> None:
@@ -308,18 +283,18 @@ def test_cli_fetch_offline_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert "Could not download MNIST" in result.stderr and "python -m course_utils fetch" in (
         result.stderr)
-    assert _leftovers(tmp_path / "d") == []
+    assert leftovers(tmp_path / "d") == []
 
 
 @pytest.mark.download
 def test_cli_fetch_refuses_a_mirror_file_with_the_wrong_checksum(mirror: Path) -> None:
     """The real pinned checksum, against a mirror that serves a different mnist.npz."""
-    _small_mnist(mirror / "mnist.npz")
+    small_mnist(mirror / "mnist.npz")
     result = _cli("fetch", "mnist", "--quiet", env={})
     assert result.returncode == 1
     assert "does not match the published SHA-256" in result.stderr
     assert "Traceback" not in result.stderr
-    assert _leftovers(config.data_dir()) == []
+    assert leftovers(config.data_dir()) == []
 
 
 def test_cli_rejects_unknown_dataset(tmp_path: Path) -> None:

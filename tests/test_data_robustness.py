@@ -33,7 +33,6 @@ checklist, and where each item is tested:
 from __future__ import annotations
 
 import ast
-import gzip
 import hashlib
 import io
 import json
@@ -48,13 +47,25 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_data import _add, _cifar_batch, _jpeg, _leftovers, _pin, _sha256, _small_mnist
-from test_doctor import make_course_data
-from test_kit import _rewrite
+from data_helpers import (
+    BLOOD,
+    BLOOD_TOP,
+    blood_archive,
+    blood_files,
+    cifar_archive,
+    leftovers,
+    make_course_data,
+    pin,
+    rewrite_kit,
+    sha256,
+    small_mnist,
+    tar_add,
+)
 
 from conftest import ROOT, ScriptedServer
 from course_utils import __main__ as cli
-from course_utils import config, data, kit
+from course_utils import config, data
+from course_utils.data import download, kit
 
 pytestmark = pytest.mark.download
 
@@ -139,52 +150,8 @@ def _snapshot(folder: Path, itself: bool = True) -> dict[str, tuple[int, int, in
 
 def _mnist_bytes(tmp_path: Path, seed_name: str = "mnist.npz") -> bytes:
     path = tmp_path / f"src-{seed_name}"
-    _small_mnist(path)
+    small_mnist(path)
     return path.read_bytes()
-
-
-def _cifar_archive(path: Path, extra: Callable[[tarfile.TarFile], None] | None = None) -> Path:
-    """A small archive in the official CIFAR-10 format (3 images a batch)."""
-    rng = np.random.default_rng(2)
-    with tarfile.open(path, "w:gz") as tar:
-        for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
-            images = rng.integers(0, 256, (3, 32, 32, 3), dtype=np.uint8)
-            _add(tar, f"cifar-10-batches-py/{name}", _cifar_batch(images, [0, 1, 2]))
-        if extra:
-            extra(tar)
-    return path
-
-
-BLOOD = data.DATASETS["blood_cells"]
-BLOOD_TOP = BLOOD.filename.removesuffix(".tar.gz")
-
-
-def _blood_files() -> dict[str, bytes]:
-    return {f"{split}/{cls}/_{i}_{k}.jpeg": _jpeg((i * 40, k * 20, 100))
-            for split in ("TRAIN", "TEST") for i, cls in enumerate(data.BLOOD_CELL_CLASSES)
-            for k in range(2)}
-
-
-def _blood_archive(folder: Path, monkeypatch: pytest.MonkeyPatch,
-                   extra: Callable[[tarfile.TarFile], None] | None = None,
-                   files: dict[str, bytes] | None = None) -> bytes:
-    """A GitHub-style blood-cell archive; pins its manifest.
-
-    ``extra`` adds members first (a link, then files written through it, is the
-    classic attack); ``files`` replaces the images (the manifest stays the good one).
-    """
-    good = _blood_files()
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        if extra:
-            extra(tar)
-        for rel, payload in (files or good).items():
-            _add(tar, f"{BLOOD_TOP}/images/{rel}", payload)
-    manifest = folder / "blood_cells.sha256.gz"
-    with gzip.open(manifest, "wt") as f:
-        f.writelines(f"{hashlib.sha256(b).hexdigest()}  ./{rel}\n" for rel, b in good.items())
-    _pin(monkeypatch, "blood_cells", manifest=manifest)
-    return buf.getvalue()
 
 
 def _member(name: str, kind: bytes = tarfile.REGTYPE, link: str = "", size: int = 0,
@@ -223,7 +190,7 @@ def _pickle_npz(path: Path, marker: Path) -> bytes:
 def _pickle_cifar(path: Path, marker: Path) -> bytes:
     """A CIFAR-10-shaped archive whose first batch would create ``marker`` when unpickled."""
     with tarfile.open(path, "w:gz") as tar:
-        _add(tar, "cifar-10-batches-py/data_batch_1",
+        tar_add(tar, "cifar-10-batches-py/data_batch_1",
              pickle.dumps({b"data": _Marker(marker), b"labels": [0]}, protocol=2))
     return path.read_bytes()
 
@@ -231,7 +198,7 @@ def _pickle_cifar(path: Path, marker: Path) -> bytes:
 @pytest.fixture
 def quick_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Give up on a silent server after half a second instead of a minute."""
-    monkeypatch.setattr(data, "DOWNLOAD_TIMEOUT", (5.0, 0.5))
+    monkeypatch.setattr(download, "DOWNLOAD_TIMEOUT", (5.0, 0.5))
 
 
 # --------------------------------------------------------------- failed downloads leave nothing
@@ -261,16 +228,16 @@ def test_server_closing_mid_transfer_leaves_nothing(
     """A Content-Length larger than what arrives, then the socket closes."""
     entry = data.DATASETS[name]
     if name == "blood_cells":  # no checksum of its own: only the transfer itself can tell
-        payload = _blood_archive(tmp_path, monkeypatch)
+        payload = blood_archive(tmp_path, monkeypatch)
     else:
         payload = _mnist_bytes(tmp_path)
-        _pin(monkeypatch, name, sha256=hashlib.sha256(payload).hexdigest())
+        pin(monkeypatch, name, sha256=hashlib.sha256(payload).hexdigest())
     scripted_mirror.files[entry.filename] = payload
     scripted_mirror.mode = "truncate"
     with pytest.raises(data.DataUnavailableError,
                        match=r"\(the connection closed before the download finished\)"):
         data.fetch(name, progress=False)
-    assert _leftovers(config.data_dir()) == []
+    assert leftovers(config.data_dir()) == []
 
 
 @pytest.mark.parametrize("name", ["mnist", "blood_cells"])
@@ -280,16 +247,16 @@ def test_truncated_file_served_whole_is_refused(
     """A half-copied file on the mirror arrives "complete": the checksum or the archive tells."""
     entry = data.DATASETS[name]
     if name == "blood_cells":
-        payload = _blood_archive(tmp_path, monkeypatch)
+        payload = blood_archive(tmp_path, monkeypatch)
         message = "is damaged|is not a safe copy"
     else:
         payload = _mnist_bytes(tmp_path)
-        _pin(monkeypatch, name, sha256=hashlib.sha256(payload).hexdigest())
+        pin(monkeypatch, name, sha256=hashlib.sha256(payload).hexdigest())
         message = "does not match the published SHA-256"
     (mirror / entry.filename).write_bytes(payload[: len(payload) // 2])
     with pytest.raises(data.ChecksumError, match=message):
         data.fetch(name, progress=False)
-    assert _leftovers(config.data_dir()) == []
+    assert leftovers(config.data_dir()) == []
 
 
 @pytest.mark.parametrize("mode", ["stall", "silent"])
@@ -299,7 +266,7 @@ def test_stalled_server_times_out_and_leaves_nothing(
 ) -> None:
     """Half the file then silence, or no answer at all: the read timeout ends it."""
     payload = _mnist_bytes(tmp_path)
-    _pin(monkeypatch, "mnist", sha256=hashlib.sha256(payload).hexdigest())
+    pin(monkeypatch, "mnist", sha256=hashlib.sha256(payload).hexdigest())
     scripted_mirror.files["mnist.npz"] = payload
     scripted_mirror.mode = mode
     start = time.monotonic()
@@ -307,12 +274,12 @@ def test_stalled_server_times_out_and_leaves_nothing(
                        match=r"\(the server sent nothing for 0.5 s\). You may be offline"):
         data.load_mnist()
     assert time.monotonic() - start < 10
-    assert _leftovers(config.data_dir()) == []
+    assert leftovers(config.data_dir()) == []
 
 
 def test_download_timeout_is_set() -> None:
     """requests waits forever without a timeout; the course sets both numbers."""
-    connect, read = data.DOWNLOAD_TIMEOUT
+    connect, read = download.DOWNLOAD_TIMEOUT
     assert 5 <= connect <= 60 and 30 <= read <= 300
 
 
@@ -333,7 +300,7 @@ def test_connection_refused_gives_the_offline_message_not_a_traceback(
     for title in ("MNIST", "CIFAR-10", "Blood cell images"):
         assert f"error: Could not download {title}" in result.stderr
     assert result.stderr.count(f"({reason}). You may be offline") == 3
-    assert _leftovers(tmp_path / "d") == []
+    assert leftovers(tmp_path / "d") == []
 
 
 # --------------------------------------------------------------- a good copy is never lost
@@ -346,9 +313,9 @@ def test_good_cached_file_is_never_replaced_by_a_failed_download(
     root = config.data_dir()
     root.mkdir()
     good = root / "mnist.npz"
-    _small_mnist(good)
+    small_mnist(good)
     os.utime(good, (0, 0))
-    _pin(monkeypatch, "mnist", sha256=_sha256(good))
+    pin(monkeypatch, "mnist", sha256=sha256(good))
     scripted_mirror.files["mnist.npz"] = b"garbage"
     scripted_mirror.mode = "truncate"
     before = _snapshot(root)  # nothing at all is written: not even the folder's mtime changes
@@ -367,7 +334,7 @@ def test_good_file_arriving_during_a_failed_download_is_kept(
 ) -> None:
     """A good copy appears mid-download (copied in, or unpack-data); the failure keeps it."""
     good_bytes = _mnist_bytes(tmp_path)
-    _pin(monkeypatch, "mnist", sha256=hashlib.sha256(good_bytes).hexdigest())
+    pin(monkeypatch, "mnist", sha256=hashlib.sha256(good_bytes).hexdigest())
     root = config.data_dir()
     scripted_mirror.files["mnist.npz"] = good_bytes if mode == "truncate" else b"bad" * 999
     scripted_mirror.mode = mode
@@ -375,7 +342,7 @@ def test_good_file_arriving_during_a_failed_download_is_kept(
     with pytest.raises(error):
         data.fetch("mnist", progress=False)
     assert (root / "mnist.npz").read_bytes() == good_bytes
-    assert _leftovers(root) == ["mnist.npz"]
+    assert leftovers(root) == ["mnist.npz"]
     assert data.fetch("mnist") == root / "mnist.npz" and len(scripted_mirror.requests) == 1
 
 
@@ -383,13 +350,13 @@ def test_abandoned_download_folder_is_removed_by_the_next_download(
     mirror: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A download killed outright leaves its temp folder; the next download clears it."""
-    _small_mnist(mirror / "mnist.npz")
-    _pin(monkeypatch, "mnist", sha256=_sha256(mirror / "mnist.npz"))
+    small_mnist(mirror / "mnist.npz")
+    pin(monkeypatch, "mnist", sha256=sha256(mirror / "mnist.npz"))
     abandoned = config.data_dir() / ".cifar10-download-k1ll3d"
     abandoned.mkdir(parents=True)
     (abandoned / "cifar-10-python.tar.gz").write_bytes(b"half")
     data.fetch("mnist", progress=False)
-    assert _leftovers(config.data_dir()) == ["mnist.npz"]
+    assert leftovers(config.data_dir()) == ["mnist.npz"]
 
 
 _SHIM = '''\
@@ -443,7 +410,7 @@ def test_two_fetch_processes_at_once_end_with_one_good_copy(
     assert scripted_mirror.requests == ["/mnist.npz"]  # one download, the other one waited
     assert all(out.startswith("mnist: ") for out in outputs), outputs
     root = tmp_path / "data"
-    assert _leftovers(root) == ["mnist.npz"]  # no temp file, no lock file
+    assert leftovers(root) == ["mnist.npz"]  # no temp file, no lock file
     assert (root / "mnist.npz").read_bytes() == payload
 
 
@@ -489,15 +456,15 @@ def test_blood_cell_archive_with_escaping_or_special_members_is_refused(
     outside.mkdir()
     (outside / "keep.txt").write_text("keep")
     # ESCAPE in a name or link target stands for the absolute path of tmp_path/outside.
-    payload = _replace_escape(_blood_archive(tmp_path, monkeypatch, extra), str(outside))
+    payload = _replace_escape(blood_archive(tmp_path, monkeypatch, extra), str(outside))
     scripted_mirror.files[BLOOD.filename] = payload
     images_existed = Path("/images").exists()
     with pytest.raises(data.ChecksumError,
-                       match=f"{BLOOD.filename} is not a safe copy of the blood-cell archive "
+                       match=f"{BLOOD.filename} is not a safe copy of the blood_cells archive "
                              f"\\(its member .*{problem}.*nothing was installed"):
         data.blood_cells_dir()
-    assert _leftovers(config.data_dir()) == []
-    assert _leftovers(outside) == ["keep.txt"] and not (tmp_path / "escaped.jpeg").exists()
+    assert leftovers(config.data_dir()) == []
+    assert leftovers(outside) == ["keep.txt"] and not (tmp_path / "escaped.jpeg").exists()
     assert Path("/images").exists() == images_existed
 
 
@@ -519,20 +486,20 @@ def test_blood_cell_archive_contents_are_never_unpickled_or_decoded(
 ) -> None:
     """An "image" that is a malicious pickle fails the manifest; good images are never opened."""
     marker = tmp_path / "pwned"
-    files = _blood_files()
+    files = blood_files()
     files["TRAIN/EOSINOPHIL/_0_0.jpeg"] = pickle.dumps(_Marker(marker))
-    scripted_mirror.files[BLOOD.filename] = _blood_archive(tmp_path, monkeypatch, files=files)
+    scripted_mirror.files[BLOOD.filename] = blood_archive(tmp_path, monkeypatch, files=files)
     with _audited(tmp_path) as audit, pytest.raises(
             data.ChecksumError, match="checksum mismatch: TRAIN/EOSINOPHIL/_0_0.jpeg"):
         data.blood_cells_dir()
     assert not marker.exists() and audit.of("pickle.find_class") == []
-    assert _leftovers(config.data_dir()) == []
+    assert leftovers(config.data_dir()) == []
 
     def no_decoding(*args: object, **kwargs: object) -> None:
         raise AssertionError("an image from the download was decoded")
 
     monkeypatch.setattr("PIL.Image.open", no_decoding)
-    scripted_mirror.files[BLOOD.filename] = _blood_archive(tmp_path, monkeypatch)
+    scripted_mirror.files[BLOOD.filename] = blood_archive(tmp_path, monkeypatch)
     assert sorted(p.name for p in (data.blood_cells_dir() / "TEST").iterdir()) == list(
         data.BLOOD_CELL_CLASSES)
 
@@ -542,25 +509,26 @@ def test_cifar_archive_members_are_never_written_to_disk(
 ) -> None:
     """The CIFAR-10 batches are read from the archive in memory: hostile names go nowhere."""
     def hostile(tar: tarfile.TarFile) -> None:
-        _add(tar, "../escaped", b"x")
-        _add(tar, str(tmp_path / "escaped-absolute"), b"x")
+        tar_add(tar, "../escaped", b"x")
+        tar_add(tar, str(tmp_path / "escaped-absolute"), b"x")
         _member("cifar-10-batches-py/batches.meta", tarfile.SYMTYPE, "/etc/passwd")(tar)
 
-    archive = _cifar_archive(mirror / "cifar-10-python.tar.gz", hostile)
-    _pin(monkeypatch, "cifar10", sha256=_sha256(archive))
+    archive = cifar_archive(mirror / "cifar-10-python.tar.gz", hostile)
+    pin(monkeypatch, "cifar10", sha256=sha256(archive))
     (x_train, _), _ = data.load_cifar10()
     assert x_train.shape == (15, 32, 32, 3)
-    assert _leftovers(config.data_dir()) == ["cifar10.npz"]
+    assert leftovers(config.data_dir()) == ["cifar10.npz", "cifar10.npz.source-sha256"]
     assert not (tmp_path / "escaped").exists() and not (tmp_path / "escaped-absolute").exists()
 
     # A batch that is a link: resolved inside the archive only, never on disk.
-    (config.data_dir() / "cifar10.npz").unlink()
+    for installed in config.data_dir().iterdir():
+        installed.unlink()
     with tarfile.open(archive, "w:gz") as tar:
         _member("cifar-10-batches-py/data_batch_1", tarfile.SYMTYPE, "/etc/passwd")(tar)
-    _pin(monkeypatch, "cifar10", sha256=_sha256(archive))
+    pin(monkeypatch, "cifar10", sha256=sha256(archive))
     with pytest.raises(data.DataUnavailableError, match="is not the CIFAR-10 archive"):
         data.load_cifar10()
-    assert _leftovers(config.data_dir()) == []
+    assert leftovers(config.data_dir()) == []
 
 
 # --------------------------------------------------------------- nothing unpickled
@@ -603,7 +571,7 @@ def test_malicious_pickle_with_wrong_checksum_is_never_unpickled(
     with _audited(tmp_path) as audit, pytest.raises(data.ChecksumError):
         data.fetch(name, progress=False)
     assert not marker.exists() and audit.of("pickle.find_class") == []
-    assert _leftovers(config.data_dir()) == []
+    assert leftovers(config.data_dir()) == []
 
 
 @pytest.mark.parametrize("name", ["mnist", "cifar10"])
@@ -616,7 +584,7 @@ def test_malicious_pickle_with_right_checksum_is_refused(
     entry = data.DATASETS[name]
     payload = build(tmp_path / entry.filename, marker)
     scripted_mirror.files[entry.filename] = payload
-    _pin(monkeypatch, name, sha256=hashlib.sha256(payload).hexdigest())
+    pin(monkeypatch, name, sha256=hashlib.sha256(payload).hexdigest())
     message = "not a valid MNIST file.*allow_pickle=False" if name == "mnist" else (
         "refusing to load io.open")
     with _audited(tmp_path) as audit, pytest.raises(data.DataUnavailableError, match=message):
@@ -624,7 +592,7 @@ def test_malicious_pickle_with_right_checksum_is_refused(
     assert not marker.exists()
     assert ("builtins", "open") not in audit.of("pickle.find_class")
     assert ("io", "open") not in audit.of("pickle.find_class")
-    assert _leftovers(config.data_dir()) == []
+    assert leftovers(config.data_dir()) == []
 
 
 def test_unreadable_file_in_the_data_dir_is_a_message(
@@ -654,13 +622,15 @@ def test_unpack_data_verifies_everything_before_installing_anything(
     src = make_course_data(tmp_path / "src", monkeypatch)
     packed = kit.pack(tmp_path / "kit.zip", root=src, quiet=True, say=lambda _: None)
     dst = tmp_path / "dst"
-    real_verify = kit.verify_dataset
+    real_status = data.dataset_status
     with _audited(dst) as audit:
-        def verify(name: str, root: Path | None = None, quick: bool = False) -> kit.DatasetState:
-            audit.events.append(("verify", name))
-            return real_verify(name, root, quick)
+        def verify(name: str, root: Path | None = None,
+                   quick: bool = False) -> data.DatasetStatus:
+            if not quick:  # a quick look reads nothing
+                audit.events.append(("verify", name))
+            return real_status(name, root, quick)
 
-        monkeypatch.setattr(kit, "verify_dataset", verify)
+        monkeypatch.setattr(kit, "dataset_status", verify)
         assert cli.main(["unpack-data", str(packed), "--quiet", "--data-dir", str(dst)]) == 0
     events = audit.events
     assert [a for e, a in events if e == "verify"] == ["mnist", "cifar10", "blood_cells"]
@@ -676,11 +646,11 @@ def test_unpack_data_verifies_everything_before_installing_anything(
     def flip(name: str, payload: bytes) -> bytes:
         return payload + b"x" if name.startswith("blood_cells/TEST/") else payload
 
-    bad = _rewrite(packed, tmp_path / "bad.zip", flip, update_manifest=True)
+    bad = rewrite_kit(packed, tmp_path / "bad.zip", flip, update_manifest=True)
     fresh = tmp_path / "fresh"
     assert cli.main(["unpack-data", str(bad), "--quiet", "--data-dir", str(fresh)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: blood_cells in the kit is broken") and "Traceback" not in err
+    assert err.startswith("error: blood_cells in the kit is damaged") and "Traceback" not in err
     assert "nothing was installed" in err and not fresh.exists()
 
 
@@ -734,7 +704,7 @@ def test_data_dir_that_cannot_be_written_is_a_message(
     def refuse(*args: object, **kwargs: object) -> str:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(data.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr("tempfile.mkdtemp", refuse)
     with pytest.raises(data.DataUnavailableError,
                        match=r"Cannot write to the data directory .*data \(Permission denied\): "
                              r"set COURSE_DATA_DIR to a folder you can write to\."):

@@ -1,77 +1,27 @@
 """course_utils.doctor: the setup checks, on small fake data directories.
 
-``make_course_data`` builds a complete but tiny data directory and points the
-dataset pins at it (the real pins belong to the real files); test_kit.py uses
-it too.
+The fake data directories come from ``data_helpers.make_course_data`` (shared
+with the tests of ``course_utils.data``). The package rows themselves are
+tested in test_packages.py; here, that the doctor shows them.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import gzip
-import hashlib
-import importlib.metadata
-import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from data_helpers import jpeg, make_course_data, pin
+from test_packages import only_installed
 
 from conftest import ROOT
-from course_utils import __main__ as cli
-from course_utils import data, doctor
-
-FAKE_ARCHIVE_SHA = hashlib.sha256(b"the official CIFAR-10 archive").hexdigest()
-
-
-def _npz(path: Path, image_shape: tuple[int, ...], n: int = 6) -> None:
-    rng = np.random.default_rng(len(image_shape))
-    np.savez(path, x_train=rng.integers(0, 256, (n, *image_shape), dtype=np.uint8),
-             y_train=rng.integers(0, 10, n, dtype=np.uint8),
-             x_test=rng.integers(0, 256, (2, *image_shape), dtype=np.uint8),
-             y_test=rng.integers(0, 10, 2, dtype=np.uint8))
-
-
-def _jpeg(shade: int) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (16, 12), (shade, 90, 160)).save(buf, format="JPEG")
-    return buf.getvalue()
-
-
-def make_course_data(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A complete, tiny data directory in ``root``, with the course's pins pointed at it.
-
-    mnist.npz matches the (patched) MNIST pin, cifar10.npz records the
-    (patched) CIFAR-10 archive pin, blood_cells/ matches a (patched) manifest.
-    """
-    root.mkdir(parents=True, exist_ok=True)
-    _npz(root / "mnist.npz", (28, 28))
-    _npz(root / "cifar10.npz", (32, 32, 3))
-    (root / "cifar10.npz.source-sha256").write_text(FAKE_ARCHIVE_SHA)
-    lines = []
-    for split in ("TRAIN", "TEST"):
-        for i, cls in enumerate(data.BLOOD_CELL_CLASSES):
-            rel = f"{split}/{cls}/_{i}_{len(split)}.jpeg"
-            payload = _jpeg(i * 50 + len(split))
-            (root / "blood_cells" / split / cls).mkdir(parents=True)
-            (root / "blood_cells" / rel).write_bytes(payload)
-            lines.append(f"{hashlib.sha256(payload).hexdigest()}  ./{rel}\n")
-    manifest = root.parent / f"{root.name}-blood_cells.sha256.gz"
-    with gzip.open(manifest, "wt") as f:
-        f.writelines(lines)
-    pin(monkeypatch, "mnist", sha256=data.sha256_file(root / "mnist.npz"))
-    pin(monkeypatch, "cifar10", sha256=FAKE_ARCHIVE_SHA)
-    pin(monkeypatch, "blood_cells", manifest=manifest)
-    return root
-
-
-def pin(monkeypatch: pytest.MonkeyPatch, name: str, **changes) -> None:
-    """Replace registry fields for this test only."""
-    monkeypatch.setitem(data.DATASETS, name, dataclasses.replace(data.DATASETS[name], **changes))
+from course_utils import cli, data, doctor
 
 
 @pytest.fixture
@@ -186,7 +136,8 @@ def test_unofficial_but_working_data_warns(
 ) -> None:
     pin(monkeypatch, "mnist", sha256="0" * 64)
     (course_dir / "cifar10.npz.source-sha256").write_text("1" * 64)
-    (course_dir / "blood_cells" / "TRAIN" / "MONOCYTE" / "extra.jpeg").write_bytes(_jpeg(0))
+    extra = course_dir / "blood_cells" / "TRAIN" / "MONOCYTE" / "extra.jpeg"
+    extra.write_bytes(jpeg((0, 90, 160), size=(16, 12)))
     rows = _rows()
     for name in data.DATASETS:
         assert rows[f"Data: {name}"].status == doctor.WARN, rows[f"Data: {name}"]
@@ -211,9 +162,7 @@ def test_npz_with_pickled_objects_is_broken_and_never_unpickled(course_dir: Path
 def test_package_outside_its_specifier_fails(
     course_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = doctor.installed_version
-    fake = {"numpy": "1.21.0", "keras": None, "tensorflow": "2.22.0rc1"}
-    monkeypatch.setattr(doctor, "installed_version", lambda d: fake.get(d, real(d)))
+    only_installed(monkeypatch, {"numpy": "1.21.0", "keras": None, "tensorflow": "2.22.0rc1"})
     fails = _fails(_rows())
     assert set(fails) == {"numpy", "keras", "tensorflow"}
     assert fails["numpy"].detail == "1.21.0 installed, need >=1.26,<3"
@@ -221,15 +170,14 @@ def test_package_outside_its_specifier_fails(
     assert fails["keras"].detail.startswith("not installed")
 
 
-def test_tensorflow_cpu_counts_as_tensorflow(monkeypatch: pytest.MonkeyPatch) -> None:
-    def version(dist: str) -> str:
-        if dist == "tensorflow-cpu":
-            return "2.20.0"
-        raise importlib.metadata.PackageNotFoundError(dist)
-
-    monkeypatch.setattr(importlib.metadata, "version", version)
-    assert doctor.check_package("tensorflow>=2.16,<2.22").status == doctor.OK
-    assert doctor.check_package("numpy>=1.26").status == doctor.FAIL
+def test_tensorflow_cpu_alone_is_tensorflow(
+    course_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Binder: only tensorflow-cpu is installed. The doctor's row and lesson 00's check agree."""
+    only_installed(monkeypatch, {"tensorflow-cpu": "2.21.0"})
+    row = _rows()["tensorflow"]
+    assert row.status == doctor.OK
+    assert row.detail == "2.21.0 as tensorflow-cpu (>=2.16,<2.22)"
 
 
 def test_unsupported_python_fails(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -281,7 +229,7 @@ def test_read_only_data_dir(course_dir: Path, tmp_path: Path,
     assert _rows()["Data directory"].detail.endswith("(read-only, but complete)")
     (course_dir / "mnist.npz").unlink()
     row = _fails(_rows())["Data directory"]
-    assert "mnist missing" in row.detail and "COURSE_DATA_DIR" in row.fix
+    assert "mnist still to download" in row.detail and "COURSE_DATA_DIR" in row.fix
 
 
 def test_is_writable_for_a_folder_not_created_yet(tmp_path: Path) -> None:
@@ -289,23 +237,44 @@ def test_is_writable_for_a_folder_not_created_yet(tmp_path: Path) -> None:
     assert not (tmp_path / "not").exists()
 
 
+# --------------------------------------------------------------- the command line starts light
+
+_NOT_IMPORTED = ("tensorflow", "keras", "matplotlib")
+
+
+def _imported_heavy(code: str, tmp_path: Path) -> tuple[list[str], str]:
+    """Run ``code`` in a fresh Python; return which of _NOT_IMPORTED it imported, and stdout."""
+    code += (f"\nimport json, sys\nprint(json.dumps([m for m in {_NOT_IMPORTED!r} "
+             "if m in sys.modules]), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120, env={**os.environ, "COURSE_DATA_DIR":
+                                                        str(tmp_path / "data")})
+    return json.loads(result.stderr.strip().splitlines()[-1]), result.stdout
+
+
+def test_doctor_quick_imports_no_tensorflow(tmp_path: Path) -> None:
+    """TensorFlow is imported only by the probe, in its own process (stubbed here: it is slow)."""
+    imported, out = _imported_heavy(
+        "from course_utils import cli, doctor\n"
+        "doctor.probe_tensorflow = lambda: {'tf': '2.21.0', 'backend': 'tensorflow', 'gpus': 0}\n"
+        "cli.main(['doctor', '--quick', '--json'])", tmp_path)
+    assert imported == []
+    assert json.loads(out)["checks"][0]["name"] == "Python"
+
+
+def test_check_folder_imports_no_tensorflow(tmp_path: Path) -> None:
+    (tmp_path / "photos" / "cats").mkdir(parents=True)
+    (tmp_path / "photos" / "cats" / "a.jpeg").write_bytes(jpeg((10, 20, 30)))
+    imported, out = _imported_heavy(
+        "import runpy, sys\n"
+        f"sys.argv = ['course_utils', 'check-folder', {str(tmp_path / 'photos')!r}, '--json']\n"
+        "try:\n    runpy.run_module('course_utils', run_name='__main__')\n"
+        "except SystemExit:\n    pass", tmp_path)
+    assert imported == []
+    assert json.loads(out)["classes"] == {"cats": 1}
+
+
 # --------------------------------------------------------------- the sources of truth
-
-
-def test_fallback_requirements_are_requirements_txt() -> None:
-    """FALLBACK_REQUIREMENTS is a copy of requirements.txt: keep them identical."""
-    lines, source = doctor.requirement_lines()
-    assert source == str(ROOT / "requirements.txt")
-    assert lines == list(doctor.FALLBACK_REQUIREMENTS), (
-        "Copy the requirement lines of requirements.txt into doctor.FALLBACK_REQUIREMENTS")
-
-
-def test_fallback_used_without_requirements_txt(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(doctor, "REQUIREMENTS_FILE", tmp_path / "requirements.txt")
-    lines, source = doctor.requirement_lines()
-    assert source.endswith("FALLBACK_REQUIREMENTS") and lines[0].startswith("tensorflow")
 
 
 def test_python_range_is_pyprojects() -> None:

@@ -1,15 +1,25 @@
-"""course_utils.setup() and check_environment(); the one-line test evaluation."""
+"""course_utils.setup(), show_source(), check_environment(); the one-line test evaluation.
+
+check_environment runs on simulated machines (``test_packages.only_installed``
+patches what ``importlib.metadata`` says is installed).
+"""
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from test_packages import only_installed
 
 import course_utils
-from course_utils import config
+from conftest import ROOT
+from course_utils import config, doctor
 from course_utils.evaluation import evaluate_on_test
 
 
@@ -94,11 +104,74 @@ def test_check_environment_reports_packages_and_data(
     capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
-    (tmp_path / "mnist.npz").write_bytes(b"x")
+    (tmp_path / "mnist.npz").write_bytes(b"x")  # a quick look sees only that it is there
     assert course_utils.check_environment() is True
     out = capsys.readouterr().out
-    assert "tensorflow" in out and "MISSING" not in out
-    assert "mnist       present" in out and "cifar10     not yet downloaded" in out
+    assert "MISSING" not in out and "WRONG VERSION" not in out
+    for row in doctor.check_packages():  # the same rows as the doctor's
+        assert re.search(rf"^{re.escape(row.name)} +OK +{re.escape(row.detail)}$", out, re.M)
+    assert re.search(r"^  mnist +present +mnist\.npz is there", out, re.M)
+    assert re.search(r"^  cifar10 +missing +cifar10\.npz not found: a lesson downloads it",
+                     out, re.M)
+    assert out.rstrip().endswith("All packages are installed.")
+
+
+def test_check_environment_with_only_tensorflow_cpu(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Binder installs tensorflow-cpu, not tensorflow: that is TensorFlow, for both checks."""
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    only_installed(monkeypatch, {"tensorflow-cpu": "2.21.0"})
+    assert course_utils.check_environment() is True
+    out = capsys.readouterr().out
+    assert re.search(r"^tensorflow +OK +2\.21\.0 as tensorflow-cpu \(>=2\.16,<2\.22\)$",
+                     out, re.M)
+    rows = {row.name: row for row in doctor.check_packages()}
+    assert rows["tensorflow"].status == doctor.OK
+
+
+def test_check_environment_says_what_is_wrong_and_returns_false(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    only_installed(monkeypatch, {"keras": None, "numpy": "1.21.0"})
+    assert course_utils.check_environment() is False
+    out = capsys.readouterr().out
+    assert re.search(r"^keras +MISSING +not installed \(need >=3\.3,<4\)$", out, re.M)
+    assert re.search(r"^numpy +WRONG VERSION +1\.21\.0 installed, need >=1\.26,<3$", out, re.M)
+    assert 'fix: Run: pip install "numpy>=1.26,<3"' in out
+    assert "Some packages are missing or in the wrong version" in out
+
+
+def test_check_environment_fails_for_a_damaged_dataset(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    (tmp_path / "mnist.npz").mkdir()  # in the way of the file
+    assert course_utils.check_environment() is False
+    out = capsys.readouterr().out
+    assert re.search(r"^  mnist +damaged +mnist\.npz is not a file: delete it and run "
+                     r"`python -m course_utils fetch mnist`$", out, re.M)
+    assert "A dataset is damaged" in out
+
+
+def test_show_source_shows_code_with_highlighting() -> None:
+    source = course_utils.show_source(course_utils.setup)
+    assert str(source).startswith("def setup(")
+    bundle = source._repr_mimebundle_()
+    assert bundle["text/plain"] == str(source) and "<div" in bundle["text/html"]
+    with pytest.raises(ValueError, match="Cannot show the source"):
+        course_utils.show_source(42)
+
+
+def test_import_course_utils_imports_no_tensorflow() -> None:
+    """``import course_utils`` is fast and works where TensorFlow is broken."""
+    code = ("import json, sys, course_utils; "
+            "print(json.dumps([m for m in ('tensorflow', 'keras', 'matplotlib') "
+            "if m in sys.modules]))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120, check=True)
+    assert json.loads(result.stdout) == []
 
 
 def test_evaluate_on_test_prints_the_fixed_format(capsys: pytest.CaptureFixture) -> None:
@@ -157,3 +230,10 @@ def test_machine_info_names_the_cpu_cores_and_versions() -> None:
     assert info["cores"] == os.cpu_count() and info["python"] == platform.python_version()
     assert info["cpu"] and info["tensorflow"] and info["keras"]
     assert len(info["date"]) == 10 and info["date"][4] == "-"
+
+
+def test_machine_info_names_tensorflow_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    from course_utils.environment import machine_info
+
+    only_installed(monkeypatch, {"tensorflow-cpu": "2.21.0"})
+    assert machine_info()["tensorflow"] == "2.21.0"

@@ -1,4 +1,4 @@
-"""course_utils.kit: pack-data and unpack-data, with small fake data directories.
+"""course_utils.data.kit: pack-data and unpack-data, with small fake data directories.
 
 A kit is untrusted input: these tests hand unpack kits with damaged files,
 escaping names, links, pickles and wrong data, and check that nothing at all
@@ -7,20 +7,18 @@ is installed then.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
-import warnings
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
-from test_doctor import make_course_data, pin
+from data_helpers import make_course_data, pin, rewrite_kit, sha256
 
 from course_utils import __main__ as cli
-from course_utils import data, kit
+from course_utils.data import kit
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -47,30 +45,6 @@ def packed(src: Path, tmp_path: Path) -> Path:
     return kit.pack(tmp_path / "kit.zip", root=src, quiet=True, say=lambda _: None)
 
 
-def _rewrite(kit_path: Path, out: Path, change=None, update_manifest: bool = False,
-             extra: list[tuple[zipfile.ZipInfo | str, bytes]] = ()) -> Path:
-    """Copy a kit, changing members with ``change(name, bytes)`` and adding ``extra`` members."""
-    with zipfile.ZipFile(kit_path) as zin:
-        members = {n: zin.read(n) for n in zin.namelist()}
-    manifest = json.loads(members.pop(kit.MANIFEST_NAME))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # zipfile warns about duplicate names
-        with zipfile.ZipFile(out, "w") as zout:
-            for name, payload in members.items():
-                payload = change(name, payload) if change else payload
-                if update_manifest:
-                    manifest["files"][name] = {"sha256": hashlib.sha256(payload).hexdigest(),
-                                               "size": len(payload)}
-                zout.writestr(name, payload)
-            for info, payload in extra:
-                zout.writestr(info, payload)
-                name = info.filename if isinstance(info, zipfile.ZipInfo) else info
-                manifest["files"][name] = {"sha256": hashlib.sha256(payload).hexdigest(),
-                                           "size": len(payload)}
-            zout.writestr(kit.MANIFEST_NAME, json.dumps(manifest))
-    return out
-
-
 # --------------------------------------------------------------- pack and unpack
 
 
@@ -91,7 +65,7 @@ def test_kit_manifest(src: Path, packed: Path) -> None:
     assert manifest["datasets"] == ["mnist", "cifar10", "blood_cells"]
     assert len(manifest["files"]) == 2 + 8 + 1  # npz x2, 8 images, the CIFAR-10 source record
     mnist = manifest["files"]["mnist.npz"]
-    assert mnist == {"sha256": data.sha256_file(src / "mnist.npz"),
+    assert mnist == {"sha256": sha256(src / "mnist.npz"),
                      "size": (src / "mnist.npz").stat().st_size}
 
 
@@ -112,7 +86,7 @@ def test_pack_refuses_a_broken_dataset_and_an_existing_kit(src: Path, packed: Pa
     with pytest.raises(kit.KitError, match="already exists.*--force"):
         kit.pack(packed, root=src, quiet=True)
     next((src / "blood_cells").rglob("*.jpeg")).write_bytes(b"damaged")
-    with pytest.raises(kit.KitError, match="blood_cells in .* is broken"):
+    with pytest.raises(kit.KitError, match="blood_cells in .* is damaged"):
         kit.pack(packed, root=src, force=True, quiet=True)
 
 
@@ -138,7 +112,7 @@ def test_a_broken_present_dataset_is_replaced(src: Path, packed: Path, tmp_path:
     (dst / "cifar10.npz").write_bytes(b"damaged")
     said: list[str] = []
     assert kit.unpack(packed, root=dst, quiet=True, say=said.append) == ["cifar10"]
-    assert any("cifar10: present but broken" in s for s in said)
+    assert any("cifar10: present but damaged" in s for s in said)
     assert _tree(dst) == _tree(src)
 
 
@@ -166,7 +140,7 @@ def test_tampered_member_is_refused_and_nothing_installed(packed: Path, tmp_path
     def flip(name: str, payload: bytes) -> bytes:
         return payload[:-1] + bytes([payload[-1] ^ 1]) if name.endswith(".jpeg") else payload
 
-    bad = _rewrite(packed, tmp_path / "bad.zip", flip)
+    bad = rewrite_kit(packed, tmp_path / "bad.zip", flip)
     with pytest.raises(kit.KitError, match=r"does not match its checksum in course-kit\.json"):
         kit.unpack(bad, root=tmp_path / "dst", quiet=True)
     assert not (tmp_path / "dst").exists()
@@ -179,10 +153,10 @@ def test_changed_data_with_a_matching_kit_manifest_fails_the_course_pins(
     def flip(name: str, payload: bytes) -> bytes:
         return payload + b"x" if name.startswith("blood_cells/TEST/") else payload
 
-    bad = _rewrite(packed, tmp_path / "bad.zip", flip, update_manifest=True)
+    bad = rewrite_kit(packed, tmp_path / "bad.zip", flip, update_manifest=True)
     dst = tmp_path / "dst"
     dst.mkdir()
-    with pytest.raises(kit.KitError, match="blood_cells in the kit is broken.*checksum mismatch"):
+    with pytest.raises(kit.KitError, match="blood_cells in the kit is damaged.*checksum mismatch"):
         kit.unpack(bad, root=dst, quiet=True)
     assert _all(dst) == []  # mnist and cifar10 were fine, but all-or-nothing
 
@@ -191,10 +165,10 @@ def test_pickled_npz_is_refused(packed: Path, tmp_path: Path) -> None:
     evil = tmp_path / "evil.npz"
     np.savez(evil, x_train=np.array([print], dtype=object), y_train=np.zeros(1),
              x_test=np.zeros(1), y_test=np.zeros(1))
-    bad = _rewrite(packed, tmp_path / "bad.zip",
+    bad = rewrite_kit(packed, tmp_path / "bad.zip",
                    lambda n, b: evil.read_bytes() if n == "cifar10.npz" else b,
                    update_manifest=True)
-    with pytest.raises(kit.KitError, match="cifar10 in the kit is broken: unreadable"):
+    with pytest.raises(kit.KitError, match="cifar10 in the kit is damaged: unreadable"):
         kit.unpack(bad, root=tmp_path / "dst", quiet=True)
     assert not (tmp_path / "dst").exists()
 
@@ -222,7 +196,7 @@ def test_unsafe_members_are_refused(
     packed: Path, tmp_path: Path, member: zipfile.ZipInfo | str, message: str
 ) -> None:
     payload = b"/etc/passwd" if isinstance(member, zipfile.ZipInfo) else b"evil"
-    bad = _rewrite(packed, tmp_path / "bad.zip", extra=[(member, payload)])
+    bad = rewrite_kit(packed, tmp_path / "bad.zip", extra=[(member, payload)])
     dst = tmp_path / "dst"
     with pytest.raises(kit.KitError, match=message):
         kit.unpack(bad, root=dst, quiet=True)

@@ -61,5 +61,7 @@ def test_wheel_contains_every_subpackage_and_the_manifests(tmp_path: Path) -> No
     names = set(zipfile.ZipFile(wheel).namelist())
     package = source / "course_utils"
     expected = {p.relative_to(source).as_posix() for p in package.rglob("*.py")}
-    expected |= {p.relative_to(source).as_posix() for p in (package / "manifests").glob("*.gz")}
+    manifests = list((package / "data" / "manifests").glob("*.gz"))
+    assert manifests, "the blood-cell manifest is where the package expects it"
+    expected |= {p.relative_to(source).as_posix() for p in manifests}
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"

@@ -61,7 +61,7 @@ def _run(workdir: Path, lesson: str) -> list[str]:
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of notebooks/ without earlier outputs; kernels get fast mode and their own TMPDIR."""
-    if not (data.is_present("mnist") and data.is_present("blood_cells")):
+    if not all(data.dataset_status(n, quick=True).usable for n in ("mnist", "blood_cells")):
         pytest.skip("needs mnist and blood_cells in the data directory (COURSE_DATA_DIR)")
     work = tmp_path / "notebooks"
     shutil.copytree(

@@ -10,7 +10,8 @@ import keras
 import numpy as np
 import pytest
 
-from course_utils.saving import UnsafeModelError, load_model
+from course_utils.errors import CourseError, UnsafeModelError
+from course_utils.saving import load_model
 
 SAMPLE = np.random.default_rng(0).integers(0, 256, (16, 8, 8, 1), dtype=np.uint8)
 
@@ -105,7 +106,7 @@ def test_lambda_layer_is_refused_with_an_explanation(lambda_file: Path) -> None:
     with pytest.raises(UnsafeModelError) as info:
         load_model(lambda_file)
     message = str(info.value)
-    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, CourseError)
     assert "Lambda layer 'doubler'" in message
     assert "Python code that would run" in message
     assert "safe_mode=False only for a file you made yourself" in message

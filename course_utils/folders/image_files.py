@@ -1,8 +1,18 @@
-"""What is wrong with one file of an image folder, as Keras would meet it.
+"""Check one file of an image folder the way Keras would meet it.
 
 ``check_file`` judges one file found in a class folder: usable (Keras reads
 it correctly) or a problem, with a reason a learner can act on. It is the
-work horse of ``course_utils.folders.scan_image_folder``; use that.
+work horse of ``scan_image_folder`` (in ``course_utils.folders.scan``), which
+checks every file of a folder; use that, unless you want the verdict on one
+file::
+
+    from pathlib import Path
+    from course_utils.folders import check_file
+
+    check_file(Path("my_images/cats/001.jpg"), "cats/001.jpg", max_pixels=89_478_485)
+    # FileCheck(problem=None, size=(320, 240), mode='RGB', format='JPEG')
+
+This module needs Pillow only: no TensorFlow.
 """
 
 from __future__ import annotations
@@ -42,7 +52,15 @@ def printable(text: str) -> str:
 
 
 class FileCheck(NamedTuple):
-    """The verdict on one file: ``problem`` is None for a usable image, else the reason."""
+    """The verdict on one file: ``problem`` is None for a usable image, else the reason.
+
+    Attributes:
+        problem: None when Keras reads the image correctly, else what is wrong
+            and what to do, in one sentence.
+        size: ``(width, height)`` in pixels of a usable image (``(0, 0)`` for a problem).
+        mode: PIL's colour mode of a usable image (``"RGB"``, ``"L"``, ...).
+        format: the format PIL found in a usable file (``"JPEG"``, ``"PNG"``, ...).
+    """
 
     problem: str | None
     size: tuple[int, int] = (0, 0)
@@ -53,8 +71,16 @@ class FileCheck(NamedTuple):
 def check_file(path: Path, relative: str, max_pixels: int) -> FileCheck:
     """Check one file the way Keras would meet it; ``problem`` is None when it is usable.
 
-    ``relative`` is its path from the dataset folder (Keras must be able to
-    encode it); images with more than ``max_pixels`` pixels are a problem.
+    Args:
+        path: the file.
+        relative: its path from the dataset folder, with ``/`` (Keras must be
+            able to encode it as UTF-8).
+        max_pixels: images with more pixels (width × height) than this are a
+            problem (``scan_image_folder`` passes ``MAX_IMAGE_PIXELS``).
+
+    Returns:
+        A ``FileCheck``: the problem, or the size, colour mode and format of a
+        usable image.
     """
     name = path.name
     if path.is_symlink() and not path.exists():
@@ -111,7 +137,7 @@ def _check_image(path: Path, max_pixels: int) -> FileCheck:
         limit = min(max_pixels, 2 * (Image.MAX_IMAGE_PIXELS or max_pixels))
         return FileCheck(_too_large(pixels, limit))
     except (PermissionError, FileNotFoundError):
-        raise  # not the file's fault: reported by _check_file
+        raise  # not the file's fault: reported by check_file
     except Exception:  # noqa: BLE001 - PIL raises many kinds of errors on damaged files
         return FileCheck(_truncated())
     try:

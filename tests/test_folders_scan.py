@@ -1,9 +1,11 @@
-"""course_utils.folders: the scan finds what image_dataset_from_directory would skip or fail on."""
+"""course_utils.folders.scan: it finds what image_dataset_from_directory would skip or fail on."""
 
 from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -13,7 +15,9 @@ import pytest
 from image_corpus import Corpus, Kind, build_corpus
 from PIL import Image
 
+from conftest import ROOT
 from course_utils.folders import KERAS_IMAGE_EXTENSIONS, FolderScan, scan_image_folder
+from course_utils.folders.scan import plural
 
 
 def _image(path: Path, size: tuple[int, int] = (40, 30), mode: str = "RGB",
@@ -278,16 +282,29 @@ def test_report_can_list_every_problem(corpus_scan: FolderScan) -> None:
         assert path in full and reason in full
 
 
-def test_pixel_limit_is_a_module_constant(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import course_utils.folders as folders
+@pytest.mark.parametrize("how", ["argument", "module constant"])
+def test_pixel_limit_can_be_lowered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    how: str) -> None:
+    from course_utils.folders import scan as scan_module
 
     _image(tmp_path / "a" / "big.png", size=(200, 100), fmt="PNG")
     _image(tmp_path / "a" / "small.png", size=(20, 10), fmt="PNG")
-    monkeypatch.setattr(folders, "MAX_IMAGE_PIXELS", 10_000)
-    problems = dict(scan_image_folder(tmp_path).problems)
+    assert scan_image_folder(tmp_path).ok  # under the default limit
+    if how == "argument":
+        scan = scan_image_folder(tmp_path, max_pixels=10_000)
+    else:
+        monkeypatch.setattr(scan_module, "MAX_IMAGE_PIXELS", 10_000)
+        scan = scan_image_folder(tmp_path)
+    problems = dict(scan.problems)
     assert problems == {"a/big.png": "too large: 200×100 = 20,000 pixels is over the limit of "
                                      "10,000 (a decompression bomb?): shrink it or delete it"}
+
+
+@pytest.mark.parametrize("max_pixels", [0, -5, 1.5e6, "1000", True])
+def test_bad_pixel_limit_is_one_clear_sentence(tmp_path: Path, max_pixels: object) -> None:
+    (tmp_path / "a").mkdir()
+    with pytest.raises(ValueError, match=r"^max_pixels must be a whole number .* you gave"):
+        scan_image_folder(tmp_path, max_pixels=max_pixels)  # type: ignore[arg-type]
 
 
 def test_link_to_a_class_folder_is_a_class(tmp_path: Path) -> None:
@@ -308,18 +325,44 @@ def test_a_pipe_with_an_image_name_does_not_hang_the_scan(tmp_path: Path) -> Non
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file the user may not read (tests often run as root, so PIL is made to refuse)."""
-    from course_utils import image_checks
+    from course_utils.folders import image_files
 
     _image(tmp_path / "a" / "locked.png", fmt="PNG")
     _image(tmp_path / "a" / "ok.png", fmt="PNG")
-    real_open = image_checks.Image.open
+    real_open = image_files.Image.open
 
     def refuse(path: Path, *args: object, **kwargs: object) -> Image.Image:
         if Path(path).name == "locked.png":
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(image_checks.Image, "open", refuse)
+    monkeypatch.setattr(image_files.Image, "open", refuse)
     problems = dict(scan_image_folder(tmp_path).problems)
     assert problems == {"a/locked.png": "cannot be read (Permission denied): check its "
                                         "permissions"}
+
+
+def test_file_problems_leave_out_the_folders(messy: Path) -> None:
+    scan = scan_image_folder(messy)
+    files = dict(scan.file_problems)
+    assert set(files) == {"Thumbs.db", "loose.jpg", "cats/.DS_Store", "cats/empty.jpg",
+                          "cats/half.jpg", "cats/notes.png", "dogs/d2.tif"}
+    assert all(files[path] == reason for path, reason in scan.problems if path in files)
+    assert len(scan.problems) - len(files) == 2  # .ipynb_checkpoints and empty_class
+
+
+def test_plural() -> None:
+    assert [plural(n, "image") for n in (0, 1, 2)] == ["images", "image", "images"]
+    assert plural(1, "class", "classes") == "class"
+    assert plural(3, "class", "classes") == "classes"
+
+
+def test_importing_the_package_does_not_import_tensorflow() -> None:
+    """check-folder must start fast: only load_image_folder, when called, needs TensorFlow."""
+    code = ("import sys, course_utils.folders as f; "
+            "from course_utils.folders import load_image_folder, scan_image_folder; "
+            "assert 'tensorflow' not in sys.modules, 'tensorflow'; "
+            "assert 'keras' not in sys.modules, 'keras'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr

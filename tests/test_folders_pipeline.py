@@ -1,4 +1,4 @@
-"""course_utils.folders.load_image_folder: image_dataset_from_directory without the crashes."""
+"""course_utils.folders.pipeline: load_image_folder is Keras' folder loader without the crashes."""
 
 from __future__ import annotations
 
@@ -165,3 +165,14 @@ def test_a_scan_of_another_folder_is_refused(clean: Path, tmp_path: Path) -> Non
     (tmp_path / "a").mkdir()
     with pytest.raises(ValueError, match="The scan you passed is of"):
         load_image_folder(clean, 8, scan=scan_image_folder(tmp_path))
+
+
+def test_a_scan_with_a_lower_pixel_limit_skips_the_large_images(
+        clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scan = scan_image_folder(clean, max_pixels=50 * 32)  # the first images of each class fit
+    kept = {image.path for image in scan.images}
+    assert 0 < len(kept) < 24 and len(scan.file_problems) == 24 - len(kept)
+    ds = load_image_folder(clean, 8, batch_size=None, shuffle=False, scan=scan)
+    assert sorted(Path(p).relative_to(clean).as_posix() for p in ds.file_paths) == sorted(kept)
+    assert sum(1 for _ in ds) == len(kept)
+    assert f"skipped {24 - len(kept)} problem files" in capsys.readouterr().out

@@ -15,17 +15,16 @@ format version and the SHA-256 and size of every file.
 Unpacking treats the kit as untrusted input. Before anything is installed it
 checks that no member name could escape the data directory (absolute paths,
 ``..``, links, duplicates), that every file matches ``course-kit.json``, and
-that every dataset passes ``verify_dataset`` against the course's own pins
-(a kit cannot bring its own; the doctor runs the same function on the data
-directory). Files are
-extracted into a temporary folder inside the data directory and each dataset
-is then renamed into place in one step; on any failure the temporary folder
-is deleted and nothing is installed. Nothing is unpickled.
+that every dataset passes ``dataset_status`` against the course's own pins
+(a kit cannot bring its own; the loaders and the doctor use the same
+function on the data directory). Files are extracted into a temporary folder
+inside the data directory and each dataset is then renamed into place in one
+step; on any failure the temporary folder is deleted and nothing is
+installed. Nothing is unpickled.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -35,27 +34,24 @@ import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import __version__, config, data
+from .. import __version__, config
+from ..errors import KitError
+from .registry import DATASETS, get_dataset
+from .status import copy_hashed, dataset_status, read_manifest
 
-STAMP_SUFFIX = ".source-sha256"
-"""``cifar10.npz.source-sha256`` holds the SHA-256 of the archive cifar10.npz was built from."""
 KIT_FORMAT = 1
+"""The version of the kit format this course_utils writes and reads."""
 MANIFEST_NAME = "course-kit.json"
-_BLOCK = 1 << 20
+"""The kit's own list of its files, with their SHA-256 and size."""
 _SAFE_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _MAX_MANIFEST_BYTES = 50 * 1024 * 1024
 
 Say = Callable[[str], None]
-
-
-class KitError(RuntimeError):
-    """A kit could not be written, read or verified; the message says why and what to do."""
 
 
 def _mb(n: int) -> str:
@@ -64,115 +60,25 @@ def _mb(n: int) -> str:
 
 def dataset_files(name: str, root: Path) -> list[tuple[str, Path]]:
     """The files of dataset ``name`` in ``root``, as (name in the kit, path) pairs."""
-    entry = data.DATASETS[name]
-    path = root / entry.target
+    entry = get_dataset(name)
+    path = entry.path(root)
     if entry.manifest is not None:
         return [(f"{entry.target}/{rel}", path / rel)
-                for rel in sorted(data.read_manifest(entry.manifest))]
+                for rel in sorted(read_manifest(entry.manifest))]
     files = [(entry.target, path)]
-    stamp = path.with_name(path.name + STAMP_SUFFIX)
-    if stamp.is_file():
-        files.append((stamp.name, stamp))
+    if entry.stamp and (root / entry.stamp).is_file():
+        files.append((entry.stamp, root / entry.stamp))
     return files
 
 
 def dataset_of(member: str) -> str | None:
     """Which dataset a file in a kit belongs to, or None when it belongs to none."""
-    for name, entry in data.DATASETS.items():
-        if member == entry.target and entry.manifest is None:
+    for name, entry in DATASETS.items():
+        if entry.is_folder and member.startswith(entry.target + "/"):
             return name
-        if member == entry.target + STAMP_SUFFIX and entry.target != entry.filename:
-            return name
-        if entry.manifest is not None and member.startswith(entry.target + "/"):
+        if not entry.is_folder and member in (entry.target, entry.stamp):
             return name
     return None
-
-
-# --------------------------------------------------------------------------- verify
-
-
-@dataclass(frozen=True)
-class DatasetState:
-    """What ``verify_dataset`` found.
-
-    ``state`` is one of ``verified`` (matches the course's pinned checksums),
-    ``valid`` (right content, no pin applies), ``unofficial`` (works, but is
-    not the official file), ``present`` (quick look only), ``broken`` or
-    ``missing``.
-    """
-
-    name: str
-    state: str
-    detail: str
-
-    @property
-    def usable(self) -> bool:
-        """True when the lessons can use the dataset as it is."""
-        return self.state in ("verified", "valid", "unofficial", "present")
-
-
-def verify_dataset(name: str, root: Path | None = None, quick: bool = False) -> DatasetState:
-    """Check dataset ``name`` in folder ``root`` (default: the data directory).
-
-    MNIST: its SHA-256 against the pin, else its arrays. CIFAR-10 (converted
-    on your computer, so it has no pin of its own): its arrays, and the
-    recorded source checksum when there is one. Blood cells: every file
-    against the shipped manifest, and no extra files. ``quick=True`` skips
-    reading whole files: it only looks that everything is there.
-    """
-    entry = data.DATASETS[name]
-    path = (root or config.data_dir()) / entry.target
-    if entry.manifest is not None:
-        return _verify_folder(name, path, entry.manifest, quick)
-    if not path.is_file():
-        return DatasetState(name, "missing", f"{path.name} not found")
-    if quick:
-        return DatasetState(name, "present", "present (not checked: --quick)")
-    pinned = entry.sha256 if entry.target == entry.filename else None
-    if pinned and data.sha256_file(path) == pinned:
-        return DatasetState(name, "verified", "SHA-256 matches the official file")
-    shape = (28, 28) if name == "mnist" else (32, 32, 3)
-    try:
-        problem = data._check_arrays(data._read_npz(path), shape)
-    except Exception as err:  # whatever makes a file unreadable, it is "broken"
-        problem = f"unreadable: {type(err).__name__}"
-    if problem:
-        return DatasetState(name, "broken", problem)
-    if pinned:
-        return DatasetState(name, "unofficial",
-                            "arrays are fine, but its SHA-256 is not the official file's")
-    stamp = path.with_name(path.name + STAMP_SUFFIX)
-    if not stamp.is_file():
-        return DatasetState(name, "valid", "arrays are fine (uint8, expected shapes)")
-    with open(stamp, "rb") as f:
-        recorded = f.read(200).decode("ascii", "replace").strip()
-    if recorded == entry.sha256:
-        return DatasetState(name, "verified", "arrays are fine; built from the official archive")
-    return DatasetState(name, "unofficial",
-                        "arrays are fine, but built from another source than the official archive")
-
-
-def _verify_folder(name: str, path: Path, manifest_path: Path, quick: bool) -> DatasetState:
-    manifest = data.read_manifest(manifest_path)
-    if not path.is_dir():
-        return DatasetState(name, "missing", f"{path.name}/ not found")
-    found = {p.relative_to(path).as_posix() for p in path.rglob("*") if not p.is_dir()}
-    absent = [rel for rel in manifest if rel not in found]
-    if len(absent) == len(manifest):
-        return DatasetState(name, "missing", f"{path.name}/ holds none of its files")
-    problems = [f"missing: {rel}" for rel in absent]
-    if not quick and not problems:
-        problems = data.verify_folder(path, manifest)
-    if problems:
-        return DatasetState(name, "broken",
-                            f"{len(problems)} of {len(manifest)} files wrong, e.g. {problems[0]}")
-    extra = sorted(found - set(manifest))
-    if extra:
-        return DatasetState(name, "unofficial",
-                            f"{len(extra)} files not in the course's manifest, e.g. {extra[0]}")
-    if quick:
-        return DatasetState(name, "present", f"all {len(manifest)} files there (not hashed)")
-    return DatasetState(name, "verified", f"all {len(manifest)} files match the manifest")
 
 
 # --------------------------------------------------------------------------- pack
@@ -189,8 +95,8 @@ def pack(kit: Path, names: list[str] | None = None, root: Path | None = None,
     is complete.
     """
     root = root or config.data_dir()
-    names = list(dict.fromkeys(names or data.DATASETS))
-    missing = [n for n in names if not _present(n, root)]
+    names = list(dict.fromkeys(names or DATASETS))
+    missing = [n for n in names if dataset_status(n, root, quick=True).state == "missing"]
     if missing and not allow_missing:
         raise KitError(f"{', '.join(missing)} missing from {root}: run `python -m "
                        f"course_utils fetch {' '.join(missing)}` first, or pack the others "
@@ -201,12 +107,12 @@ def pack(kit: Path, names: list[str] | None = None, root: Path | None = None,
     if kit.exists() and not force:
         raise KitError(f"{kit} already exists: choose another name or add --force to replace it.")
     for name in names:
-        found = verify_dataset(name, root)
+        found = dataset_status(name, root)
         if not found.usable:
-            raise KitError(f"{name} in {root} is {found.state} ({found.detail}): run "
+            raise KitError(f"{name} in {root} is {found.state} ({found.reason}): run "
                            f"`python -m course_utils doctor` and fix it before packing.")
-        if found.state == "unofficial":
-            say(f"note: {name}: {found.detail}; unpacking will need --allow-unofficial.")
+        if found.official is False:
+            say(f"note: {name}: {found.reason}; unpacking will need --allow-unofficial.")
     files = [pair for name in names for pair in dataset_files(name, root)]
     total = sum(path.stat().st_size for _, path in files)
     kit.parent.mkdir(parents=True, exist_ok=True)
@@ -221,14 +127,9 @@ def pack(kit: Path, names: list[str] | None = None, root: Path | None = None,
             for arcname, path in files:
                 info = zipfile.ZipInfo.from_file(path, arcname)
                 info.compress_type = zipfile.ZIP_STORED  # npz and jpeg barely compress
-                digest, size = hashlib.sha256(), 0
                 with open(path, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
-                    for block in iter(lambda f=src: f.read(_BLOCK), b""):
-                        dst.write(block)
-                        digest.update(block)
-                        size += len(block)
-                        bar.update(len(block))
-                entries[arcname] = {"sha256": digest.hexdigest(), "size": size}
+                    digest, size = copy_hashed(src, dst, progress=bar.update)
+                entries[arcname] = {"sha256": digest, "size": size}
             manifest = {
                 "format": KIT_FORMAT,
                 "course_utils": __version__,
@@ -245,10 +146,6 @@ def pack(kit: Path, names: list[str] | None = None, root: Path | None = None,
         tmp.unlink(missing_ok=True)
     say(f"Packed {', '.join(names)} ({len(files)} files, {_mb(kit.stat().st_size)}) into {kit}.")
     return kit
-
-
-def _present(name: str, root: Path) -> bool:
-    return (root / data.DATASETS[name].target).exists()
 
 
 # --------------------------------------------------------------------------- read a kit
@@ -316,16 +213,9 @@ def read_kit(zf: zipfile.ZipFile) -> dict[str, dict]:
 def _extract(zf: zipfile.ZipFile, member: str, meta: dict, dest: Path, bar: tqdm) -> None:
     """Copy one member to ``dest``, checking its size and SHA-256 against the manifest."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
     with zf.open(member) as src, open(dest, "wb") as out:
-        for block in iter(lambda: src.read(_BLOCK), b""):
-            size += len(block)
-            if size > meta["size"]:
-                break
-            digest.update(block)
-            out.write(block)
-            bar.update(len(block))
-    if size != meta["size"] or digest.hexdigest() != meta["sha256"]:
+        digest, size = copy_hashed(src, out, limit=meta["size"], progress=bar.update)
+    if size != meta["size"] or digest != meta["sha256"]:
         raise KitError(f"The kit member {member} does not match its checksum in {MANIFEST_NAME}: "
                        f"the kit is damaged; nothing was installed.")
 
@@ -365,16 +255,16 @@ def unpack(kit: Path, root: Path | None = None, force: bool = False,
 def _unpack(zf: zipfile.ZipFile, root: Path, force: bool, allow_unofficial: bool,
             quiet: bool, say: Say) -> list[str]:
     files = read_kit(zf)
-    in_kit = [n for n in data.DATASETS if any(dataset_of(m) == n for m in files)]
+    in_kit = [n for n in DATASETS if any(dataset_of(m) == n for m in files)]
     todo = []
     for name in in_kit:
-        if _present(name, root) and not force:
-            found = verify_dataset(name, root)
+        if not force and dataset_status(name, root, quick=True).state != "missing":
+            found = dataset_status(name, root)
             if found.usable:
                 say(f"{name}: already present and {found.state} in {root}, skipped "
                     f"(--force replaces it).")
                 continue
-            say(f"{name}: present but {found.state} ({found.detail}): replacing it.")
+            say(f"{name}: present but {found.state} ({found.reason}): replacing it.")
         todo.append(name)
     if not todo:
         say("Nothing to install.")
@@ -392,12 +282,12 @@ def _unpack(zf: zipfile.ZipFile, root: Path, force: bool, allow_unofficial: bool
             for member, meta in members.items():
                 _extract(zf, member, meta, staging.joinpath(*member.split("/")), bar)
         for name in todo:
-            found = verify_dataset(name, staging)
+            found = dataset_status(name, staging)
             if not found.usable:
-                raise KitError(f"{name} in the kit is {found.state}: {found.detail}; "
+                raise KitError(f"{name} in the kit is {found.state}: {found.reason}; "
                                f"nothing was installed.")
-            if found.state == "unofficial" and not allow_unofficial:
-                raise KitError(f"{name} in the kit is not the official data: {found.detail}; "
+            if found.official is False and not allow_unofficial:
+                raise KitError(f"{name} in the kit is not the official data: {found.reason}; "
                                f"nothing was installed (add --allow-unofficial if you trust "
                                f"whoever made the kit).")
         for name in todo:
@@ -414,10 +304,8 @@ def _install(name: str, staging: Path, root: Path) -> None:
     An old copy (even a symbolic link) is first renamed into ``staging``, which
     is deleted afterwards; links are removed, never followed.
     """
-    entry = data.DATASETS[name]
-    moves = [entry.target]
-    if entry.manifest is None:
-        moves.append(entry.target + STAMP_SUFFIX)
+    entry = get_dataset(name)
+    moves = [entry.target, *([entry.stamp] if entry.stamp else [])]
     old = staging / ".replaced"
     old.mkdir(exist_ok=True)
     for rel in moves:

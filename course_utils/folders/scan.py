@@ -1,32 +1,12 @@
-"""Check a class-per-folder image dataset before you train on it, then load it safely.
+"""Scan a class-per-folder image dataset: its classes, counts, sizes and problems.
 
-``keras.utils.image_dataset_from_directory`` reads a folder laid out like
-this, one sub-folder per class::
-
-    my_images/
-        cats/
-            001.jpg
-            002.png
-        dogs/
-            001.jpg
-
-It is not forgiving: it silently skips files whose extension is not
-``.bmp .gif .jpeg .jpg .png``, turns every sub-folder (even an empty one)
-into a class, and stops with an error in the middle of an epoch when it meets
-an empty, truncated or non-image file. ``scan_image_folder`` finds all of
-that first and tells you what to fix; ``load_image_folder`` loads only the
-images that are fine::
-
-    from course_utils.folders import load_image_folder, scan_image_folder
-
-    scan = scan_image_folder("my_images")
-    print(scan)            # a readable report
-    scan.classes           # {"cats": 2, "dogs": 1}: usable images per class
-    scan.problems          # [("dogs/notes.txt", "ignored by Keras: ..."), ...]
-    train_ds, val_ds = load_image_folder("my_images", (90, 120), validation_split=0.2)
-
-From a terminal: ``python -m course_utils check-folder my_images`` (add
-``--json`` for a machine-readable report).
+``scan_image_folder(path)`` walks the folder as
+``keras.utils.image_dataset_from_directory`` would (one sub-folder per
+class, in sorted order), checks every file with ``check_file`` (from
+``course_utils.folders.image_files``) and returns a ``FolderScan``: usable
+images per class, the image sizes and colour modes, and every file or folder
+Keras would skip or fail on, with what to do about it. ``print`` it for the
+report. This module needs Pillow only: no TensorFlow.
 """
 
 from __future__ import annotations
@@ -37,29 +17,20 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from .image_checks import KERAS_IMAGE_EXTENSIONS, check_file, is_system_file, printable
+from .image_files import check_file, is_system_file, printable
 
-if TYPE_CHECKING:
-    import tensorflow as tf
-
-__all__ = [
-    "KERAS_IMAGE_EXTENSIONS",
-    "MAX_IMAGE_PIXELS",
-    "FolderScan",
-    "ImageInfo",
-    "load_image_folder",
-    "scan_image_folder",
-]
+__all__ = ["MAX_IMAGE_PIXELS", "FolderScan", "ImageInfo", "plural", "scan_image_folder"]
 
 MAX_IMAGE_PIXELS: int = 89_478_485
 """Images with more pixels (width × height) than this are reported as too large.
 
 It is Pillow's own decompression-bomb limit (about 9,459 × 9,459): a small
 file that claims a huge size can fill the memory when it is decoded. Decoded
-as RGB, an image this large takes 268 MB. You may lower it; Pillow itself
-refuses images over twice its ``PIL.Image.MAX_IMAGE_PIXELS``.
+as RGB, an image this large takes 268 MB. To use a lower limit, pass
+``max_pixels=`` to ``scan_image_folder``; Pillow itself refuses images over
+twice its ``PIL.Image.MAX_IMAGE_PIXELS``.
 """
 
 _MAX_PROBLEMS_SHOWN = 20
@@ -123,6 +94,11 @@ class FolderScan:
         """The class names in label order, as Keras' ``class_names``."""
         return list(self.classes)
 
+    @property
+    def file_problems(self) -> list[tuple[str, str]]:
+        """The ``problems`` that are files, not folders: the files ``load_image_folder`` skips."""
+        return [(path, reason) for path, reason in self.problems if path not in self._folders]
+
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"classes": {name: count}, "problems": [{"path", "reason"}], "usable": N}``.
 
@@ -142,8 +118,8 @@ class FolderScan:
         """
         n_classes = len(self.classes)
         lines = [
-            f"Folder {self.root.name}: {n_classes} class folder{_s(n_classes)}, "
-            f"{self.usable:,} usable image{_s(self.usable)}"
+            f"Folder {self.root.name}: {n_classes} class {plural(n_classes, 'folder')}, "
+            f"{self.usable:,} usable {plural(self.usable, 'image')}"
         ]
         width = max((len(name) for name in self.classes), default=0)
         for label, (name, count) in enumerate(self.classes.items()):
@@ -161,7 +137,7 @@ class FolderScan:
         shown = [(self._shown_path(path), reason) for path, reason in self.problems]
         if max_problems is not None:
             shown = shown[:max_problems]
-        lines.append(f"{n:,} problem{_s(n)} (Keras would skip or fail on these):")
+        lines.append(f"{n:,} {plural(n, 'problem')} (Keras would skip or fail on these):")
         path_width = min(max((len(path) for path, _ in shown), default=0), 40)
         for path, reason in shown:
             lines.append(f"  {path:<{path_width}}  {reason}")
@@ -187,8 +163,16 @@ class FolderScan:
         printer.text(self.summary())
 
 
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``word`` when ``count`` is 1, else ``words`` (by default ``word`` + "s").
+
+    Example:
+        >>> f"3 {plural(3, 'image')}, 1 {plural(1, 'class', 'classes')}"
+        '3 images, 1 class'
+    """
+    if count == 1:
+        return word
+    return word + "s" if words is None else words
 
 
 def _size_text(size: tuple[int, int]) -> str:
@@ -200,7 +184,7 @@ def _top(counter: Counter, text: Any, shown: int = 5) -> str:
     parts = [f"{text(key)} ({count:,})" for key, count in counter.most_common(shown)]
     rest = len(counter) - shown
     if rest > 0:
-        parts.append(f"and {rest:,} other{_s(rest)}")
+        parts.append(f"and {rest:,} {plural(rest, 'other')}")
     return ", ".join(parts)
 
 
@@ -220,7 +204,7 @@ def _workers() -> int:
     return min(4, os.cpu_count() or 1)
 
 
-def scan_image_folder(path: str | os.PathLike[str]) -> FolderScan:
+def scan_image_folder(path: str | os.PathLike[str], *, max_pixels: int | None = None) -> FolderScan:
     """Check a class-per-folder image dataset and report what Keras would make of it.
 
     Every sub-folder of ``path`` is a class (hidden ones, starting with ".",
@@ -241,12 +225,14 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderScan:
       damaged, formats TensorFlow cannot decode (TIFF, WebP, HEIC, 1-bit or
       compressed BMP, ...), broken links;
     - animated GIFs and PNGs (Keras would silently use the first frame) and
-      images above ``MAX_IMAGE_PIXELS`` (decompression bombs);
+      images above ``max_pixels`` pixels (decompression bombs);
     - empty class folders and class folders without a usable image (Keras
       still makes them a class).
 
     Args:
         path: the dataset folder, the one that holds the class folders.
+        max_pixels: the most pixels (width × height) an image may have
+            (None: ``MAX_IMAGE_PIXELS``, Pillow's decompression-bomb limit).
 
     Returns:
         A ``FolderScan``; ``print`` it for a readable report, or use its
@@ -259,6 +245,10 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderScan:
         3
     """
     root = _folder(path)
+    limit = MAX_IMAGE_PIXELS if max_pixels is None else max_pixels
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise ValueError(f"max_pixels must be a whole number of pixels above 0 (like "
+                         f"40_000_000) or None; you gave {limit!r}.")
     scan = FolderScan(root=root)
     class_dirs = []
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
@@ -288,7 +278,7 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderScan:
             for file in class_files]
     with warnings.catch_warnings(), ThreadPoolExecutor(_workers()) as pool:
         warnings.simplefilter("ignore")  # PIL's DecompressionBombWarning and EXIF chatter
-        results = iter(list(pool.map(lambda job: check_file(*job, MAX_IMAGE_PIXELS), jobs)))
+        results = iter(list(pool.map(lambda job: check_file(*job, limit), jobs)))
     for label, (class_dir, class_files) in enumerate(zip(class_dirs, files, strict=True)):
         usable = 0
         for file in class_files:
@@ -311,56 +301,3 @@ def scan_image_folder(path: str | os.PathLike[str]) -> FolderScan:
             scan._folder_problem(name, f"no usable image in this class folder: class {label} "
                                        f"would have no images")
     return scan
-
-
-def load_image_folder(
-    path: str | os.PathLike[str],
-    image_size: int | tuple[int, int],
-    batch_size: int | None = 32,
-    validation_split: float | None = None,
-    seed: int | None = 42,
-    *,
-    shuffle: bool = True,
-    scan: FolderScan | None = None,
-    verbose: bool = True,
-) -> tf.data.Dataset | tuple[tf.data.Dataset, tf.data.Dataset]:
-    """Load a class-per-folder dataset like ``image_dataset_from_directory``, skipping bad files.
-
-    It scans the folder first (``scan_image_folder``) and builds the dataset
-    from the usable images only, so iterating it never stops on an empty,
-    truncated or non-image file. Everything else is as in
-    ``keras.utils.image_dataset_from_directory(path, image_size=...,
-    batch_size=..., validation_split=..., subset="both", seed=...)``: labels
-    are the class numbers (the class folders in sorted order, empty ones
-    included); images are float32 RGB with values 0 to 255, resized (bilinear,
-    without keeping the shape) to ``image_size``; the file list is shuffled
-    with ``seed`` and the last ``validation_split`` of it is the validation
-    set; the training set is reshuffled every epoch. Each dataset has
-    ``class_names`` and ``file_paths``, as Keras' has. It prints one line:
-    how many images it uses and how many files it skipped.
-
-    Args:
-        path: the dataset folder, the one that holds the class folders.
-        image_size: ``(height, width)`` to resize every image to (height first,
-            as in Keras), or one number for a square.
-        batch_size: images per batch (None: single images, no batches).
-        validation_split: the fraction of the images to keep for validation,
-            between 0 and 1, or None for no validation set.
-        seed: the seed for shuffling and splitting (None: a random one).
-        shuffle: False keeps the files in folder order (use it for a test set).
-        scan: a ``FolderScan`` of ``path`` you already made, to skip scanning again.
-        verbose: False: print nothing.
-
-    Returns:
-        One ``tf.data.Dataset`` of ``(images, labels)`` batches, or
-        ``(train_ds, val_ds)`` when ``validation_split`` is set.
-
-    Example:
-        >>> train_ds, val_ds = load_image_folder("my_images", (90, 120),
-        ...                                      validation_split=0.2)
-        my_images: 215 usable images in 3 classes, 172 for training and 43 for validation; ...
-    """
-    from .folder_dataset import build_datasets
-
-    return build_datasets(path, image_size, batch_size, validation_split, seed,
-                          shuffle=shuffle, scan=scan, verbose=verbose)

@@ -1,0 +1,187 @@
+"""The command line, ``python -m course_utils COMMAND``: reads the arguments, hands over the work.
+
+``fetch`` downloads datasets (``data.fetch``), ``doctor`` checks the setup
+(``doctor``), ``check-folder`` checks a folder of your own images
+(``folders.scan_image_folder``), ``pack-data`` and ``unpack-data`` write and
+install the offline kit (``data.kit``). Each command imports only what it
+needs, and none imports TensorFlow (the doctor imports it in a separate
+process), so every command starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import config, data
+from .errors import ChecksumError, DataUnavailableError, KitError
+
+
+def _unknown(names: list[str], *also: str) -> int | None:
+    """Print an error and return exit status 2 when a name is not a dataset (or one of ``also``)."""
+    unknown = [n for n in names if n not in data.DATASETS and n not in also]
+    if unknown:
+        known = ", ".join([*data.DATASETS, *also])
+        print(f"error: unknown dataset {unknown[0]!r}; choose from {known}", file=sys.stderr)
+        return 2
+    return None
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    if args.where:
+        print(config.data_dir())
+        return 0
+    bad = _unknown(args.datasets, "all")
+    if bad:
+        return bad
+    names = list(data.DATASETS) if not args.datasets or "all" in args.datasets else args.datasets
+    status = 0
+    for name in dict.fromkeys(names):
+        present = data.dataset_status(name, quick=True).usable
+        try:
+            path = data.fetch(name, progress=not args.quiet)
+        except (DataUnavailableError, ChecksumError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            status = 1
+            continue
+        print(f"{name}: {'already present' if present else 'downloaded'}: {path}")
+    return status
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from . import doctor
+
+    return doctor.main(args.data_dir, quick=args.quick, as_json=args.json)
+
+
+def _check_folder(args: argparse.Namespace) -> int:
+    from . import folders
+
+    try:
+        scan = folders.scan_image_folder(args.folder)
+    except (FileNotFoundError, NotADirectoryError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(scan.to_dict(), indent=2))
+    else:
+        print(scan.summary(max_problems=None))
+    return 1 if scan.problems else 0
+
+
+def _pack(args: argparse.Namespace) -> int:
+    from .data import kit
+
+    return _unknown(args.datasets) or _kit_errors(
+        kit.pack, args.kit, args.datasets or None, root=args.data_dir,
+        allow_missing=args.allow_missing, force=args.force, quiet=args.quiet)
+
+
+def _unpack(args: argparse.Namespace) -> int:
+    from .data import kit
+
+    return _kit_errors(kit.unpack, args.kit, root=args.data_dir, force=args.force,
+                       allow_unofficial=args.allow_unofficial, quiet=args.quiet)
+
+
+def _kit_errors(action: Callable[..., object], *args: Any, **kwargs: Any) -> int:
+    """Run a kit ``action``: exit status 0, or 1 with the ``KitError``'s message."""
+    try:
+        action(*args, **kwargs)
+    except KitError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _command(sub: Any, name: str, func: Callable[[argparse.Namespace], int], help: str,
+             description: str, quiet: bool = False, data_dir: bool = False,
+             kit: str = "") -> argparse.ArgumentParser:
+    """Add the sub-command ``name``: with ``--quiet``, ``--data-dir``, a ``KIT.zip`` where asked."""
+    parser = sub.add_parser(name, help=help, description=description)
+    parser.set_defaults(func=func)
+    if kit:
+        parser.add_argument("kit", type=Path, metavar="KIT.zip", help=kit)
+    if quiet:
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    if data_dir:
+        parser.add_argument("--data-dir", type=lambda s: Path(s).expanduser().resolve(),
+                            default=None, metavar="DIR", help="the data directory (default: "
+                            "COURSE_DATA_DIR or the per-user cache)")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m course_utils``, with its five commands."""
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils",
+        description="Helpers for the CNN image-classification course.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    fetch = _command(
+        sub, "fetch", _fetch, quiet=True,
+        help="download the datasets into the data directory (skips what is there)",
+        description="Download datasets into the data directory (COURSE_DATA_DIR, or a "
+        "per-user cache folder). Set COURSE_DATA_MIRROR to download from a mirror.",
+    )
+    fetch.add_argument("datasets", nargs="*", metavar="DATASET",
+                       help=f"one or more of: {', '.join(data.DATASETS)}, all (default: all)")
+    fetch.add_argument("--where", action="store_true", help="print the data directory and exit")
+
+    doctor = _command(
+        sub, "doctor", _doctor, data_dir=True,
+        help="check Python, packages, TensorFlow, memory, disk and the datasets",
+        description="Check that this computer is ready for the course. Exit status 0 when "
+        "no check FAILed, 1 otherwise; every FAIL comes with a fix.",
+    )
+    doctor.add_argument("--quick", action="store_true",
+                        help="only look that dataset files are there; do not hash them")
+    doctor.add_argument("--json", action="store_true", help="print the results as JSON")
+
+    check = _command(
+        sub, "check-folder", _check_folder,
+        help="check a folder of images (one sub-folder per class) before you train on it",
+        description="Scan FOLDER, which holds one sub-folder per class, the layout "
+        "keras.utils.image_dataset_from_directory reads: print the classes and their image "
+        "counts, the image sizes and colour modes, and every file or folder Keras would skip "
+        "or fail on, with the reason. Exit status 0 when there are no problems, 1 when there "
+        "are, 2 when FOLDER is not a folder.",
+    )
+    check.add_argument("folder", type=Path, metavar="FOLDER", help="the folder to check")
+    check.add_argument("--json", action="store_true",
+                       help='print one JSON object: {"classes": {name: count}, "problems": '
+                       '[{"path": ..., "reason": ...}], "usable": N}')
+
+    pack = _command(
+        sub, "pack-data", _pack, quiet=True, data_dir=True, kit="the zip file to write",
+        help="write the datasets of the data directory into one zip (the offline kit)",
+        description="Write every dataset in the data directory into KIT (a zip with a "
+        "checksum manifest), for computers without internet: see unpack-data.",
+    )
+    pack.add_argument("datasets", nargs="*", default=[], metavar="DATASET",
+                      help=f"only these: {', '.join(data.DATASETS)} (default: all)")
+    pack.add_argument("--allow-missing", action="store_true",
+                      help="pack the datasets that are there, skip missing ones")
+    pack.add_argument("--force", action="store_true", help="replace KIT.zip if it exists")
+
+    unpack = _command(
+        sub, "unpack-data", _unpack, quiet=True, data_dir=True, kit="the kit made by pack-data",
+        help="verify an offline kit and install its datasets into the data directory",
+        description="Verify KIT (names, checksums, the course's own pins) and install its "
+        "datasets into the data directory. Datasets already there and verified are skipped.",
+    )
+    unpack.add_argument("--force", action="store_true",
+                        help="replace datasets that are already there")
+    unpack.add_argument("--allow-unofficial", action="store_true",
+                        help="accept datasets that work but are not the official files")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv``); return the exit status."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)

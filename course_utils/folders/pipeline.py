@@ -1,0 +1,206 @@
+"""Load a class-per-folder image dataset as ``tf.data`` datasets, skipping the bad files.
+
+``load_image_folder`` builds the pipeline of
+``keras.utils.image_dataset_from_directory`` (read the file,
+``tf.io.decode_image`` to RGB, bilinear ``tf.image.resize``, float32 0 to
+255), with the same file order, labels, shuffling and split, from the files
+that ``scan_image_folder`` (``course_utils.folders.scan``) calls usable.
+TensorFlow is imported when you call it, not when you import this module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from .scan import FolderScan, plural, scan_image_folder
+
+if TYPE_CHECKING:
+    import tensorflow as tf
+
+__all__ = ["load_image_folder"]
+
+
+def load_image_folder(
+    path: str | os.PathLike[str],
+    image_size: int | tuple[int, int],
+    batch_size: int | None = 32,
+    validation_split: float | None = None,
+    seed: int | None = 42,
+    *,
+    shuffle: bool = True,
+    scan: FolderScan | None = None,
+    verbose: bool = True,
+) -> tf.data.Dataset | tuple[tf.data.Dataset, tf.data.Dataset]:
+    """Load a class-per-folder dataset like ``image_dataset_from_directory``, skipping bad files.
+
+    It scans the folder first (``scan_image_folder``) and builds the dataset
+    from the usable images only, so iterating it never stops on an empty,
+    truncated or non-image file. Everything else is as in
+    ``keras.utils.image_dataset_from_directory(path, image_size=...,
+    batch_size=..., validation_split=..., subset="both", seed=...)``: labels
+    are the class numbers (the class folders in sorted order, empty ones
+    included); images are float32 RGB with values 0 to 255, resized (bilinear,
+    without keeping the shape) to ``image_size``; the file list is shuffled
+    with ``seed`` and the last ``validation_split`` of it is the validation
+    set; the training set is reshuffled every epoch. Each dataset has
+    ``class_names`` and ``file_paths``, as Keras' has. It prints one line:
+    how many images it uses and how many files it skipped.
+
+    Args:
+        path: the dataset folder, the one that holds the class folders.
+        image_size: ``(height, width)`` to resize every image to (height first,
+            as in Keras), or one number for a square.
+        batch_size: images per batch (None: single images, no batches).
+        validation_split: the fraction of the images to keep for validation,
+            between 0 and 1, or None for no validation set.
+        seed: the seed for shuffling and splitting (None: a random one).
+        shuffle: False keeps the files in folder order (use it for a test set).
+        scan: a ``FolderScan`` of ``path`` you already made with
+            ``scan_image_folder``, to skip scanning again.
+        verbose: False: print nothing.
+
+    Returns:
+        One ``tf.data.Dataset`` of ``(images, labels)`` batches, or
+        ``(train_ds, val_ds)`` when ``validation_split`` is set.
+
+    Example:
+        >>> train_ds, val_ds = load_image_folder("my_images", (90, 120),
+        ...                                      validation_split=0.2)
+        my_images: 215 usable images in 3 classes, 172 for training and 43 for validation; ...
+    """
+    size = _image_size(image_size)
+    _check_batch_size(batch_size)
+    _check_split(validation_split)
+    if seed is not None and not isinstance(seed, Integral):
+        raise ValueError(f"seed must be a whole number (like 42) or None; you gave {seed!r}.")
+    if scan is None:
+        scan = scan_image_folder(path)
+    elif os.path.realpath(scan.root) != os.path.realpath(os.path.expanduser(os.fspath(path))):
+        raise ValueError(f"The scan you passed is of {scan.root}, not of {path}: scan this "
+                         f"folder, or leave out scan=.")
+    root = scan.root
+    if not scan.classes:
+        raise ValueError(f"{root} has no class folders: put each class's images in its own "
+                         f"sub-folder, like {root / 'cats' / '001.jpg'}.")
+    if not scan.images:
+        raise ValueError(f"{root} has no usable image: run python -m course_utils check-folder "
+                         f"{root} to see why.")
+
+    # Keras joins the folder as given with the relative paths; so do we, for equal file_paths.
+    base = os.path.expanduser(os.fspath(path))
+    paths = [os.path.join(base, *image.path.split("/")) for image in scan.images]
+    labels = [image.label for image in scan.images]
+    if seed is None:
+        seed = int(np.random.randint(1_000_000))
+    if shuffle:  # as keras' index_directory: one global shuffle of the file list
+        rng = np.random.RandomState(seed)
+        order = list(range(len(paths)))
+        rng.shuffle(order)
+        paths = [paths[i] for i in order]
+        labels = [labels[i] for i in order]
+
+    n_val = int(validation_split * len(paths)) if validation_split else 0
+    if validation_split and (n_val == 0 or n_val == len(paths)):
+        raise ValueError(f"validation_split={validation_split} of {len(paths)} usable images "
+                         f"leaves no image for {'validation' if n_val == 0 else 'training'}: "
+                         f"add images or change validation_split.")
+
+    if verbose:
+        print(_summary(scan, len(paths) - n_val, n_val))
+    options = _Options(size, batch_size, seed, scan.class_names)
+    if not validation_split:
+        return _dataset(paths, labels, shuffle, options)
+    return (_dataset(paths[:-n_val], labels[:-n_val], shuffle, options),
+            _dataset(paths[-n_val:], labels[-n_val:], False, options))
+
+
+class _Options(NamedTuple):
+    """What every dataset of one ``load_image_folder`` call shares."""
+
+    size: tuple[int, int]
+    batch_size: int | None
+    seed: int
+    class_names: list[str]
+
+
+def _dataset(paths: list[str], labels: list[int], shuffled: bool,
+             options: _Options) -> tf.data.Dataset:
+    """The tf.data pipeline of image_dataset_from_directory over these files."""
+    import tensorflow as tf
+
+    ds = tf.data.Dataset.from_tensor_slices((paths, np.asarray(labels, dtype="int32")))
+    if shuffled:  # the buffer Keras uses
+        buffer = options.batch_size * 8 if options.batch_size is not None else 1024
+        ds = ds.shuffle(buffer_size=buffer, seed=options.seed)
+    ds = ds.map(lambda file, label: (_load_image(file, options.size), label),
+                num_parallel_calls=tf.data.AUTOTUNE)
+    if options.batch_size is not None:
+        ds = ds.batch(options.batch_size)
+    ds = ds.prefetch(tf.data.AUTOTUNE)
+    ds.class_names = options.class_names
+    ds.file_paths = paths
+    return ds
+
+
+def _load_image(file: tf.Tensor, size: tuple[int, int]) -> tf.Tensor:
+    """Read, decode and resize one image exactly as image_dataset_from_directory does."""
+    import tensorflow as tf
+
+    image = tf.io.decode_image(tf.io.read_file(file), channels=3, expand_animations=False)
+    image = tf.image.resize(image, size, method="bilinear")
+    image.set_shape((size[0], size[1], 3))
+    return image
+
+
+def _summary(scan: FolderScan, n_train: int, n_val: int) -> str:
+    """One line: what is used, what is skipped."""
+    n = scan.usable
+    n_classes = len(scan.classes)
+    line = (f"{scan.root.name}: {n:,} usable {plural(n, 'image')} in {n_classes} "
+            f"{plural(n_classes, 'class', 'classes')}")
+    if n_val:
+        line += f", {n_train:,} for training and {n_val:,} for validation"
+    skipped = len(scan.file_problems)
+    if skipped:
+        line += (f"; skipped {skipped:,} problem {plural(skipped, 'file')} "
+                 f"(scan_image_folder lists them)")
+    else:
+        line += "; nothing skipped"
+    empty = [name for name, count in scan.classes.items() if count == 0]
+    if empty:
+        line += f"; no images in {plural(len(empty), 'class', 'classes')} {', '.join(empty)}"
+    return line
+
+
+def _image_size(image_size: Any) -> tuple[int, int]:
+    if isinstance(image_size, Integral) and not isinstance(image_size, bool):
+        image_size = (image_size, image_size)
+    if (isinstance(image_size, Sequence) and not isinstance(image_size, str)
+            and len(image_size) == 2
+            and all(isinstance(n, Integral) and not isinstance(n, bool) and n > 0
+                    for n in image_size)):
+        return int(image_size[0]), int(image_size[1])
+    raise ValueError(f"image_size must be (height, width) in whole pixels above 0, like "
+                     f"(90, 120); you gave {image_size!r}.")
+
+
+def _check_batch_size(batch_size: Any) -> None:
+    if batch_size is None:
+        return
+    if not isinstance(batch_size, Integral) or isinstance(batch_size, bool) or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number above 0 (like 32) or None; you "
+                         f"gave {batch_size!r}.")
+
+
+def _check_split(validation_split: Any) -> None:
+    if validation_split is None:
+        return
+    if (not isinstance(validation_split, Real) or isinstance(validation_split, bool)
+            or not 0 < validation_split < 1):
+        raise ValueError(f"validation_split must be a fraction between 0 and 1 (like 0.2) or "
+                         f"None; you gave {validation_split!r}.")
