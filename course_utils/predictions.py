@@ -175,7 +175,9 @@ def plot_prediction(
     Example:
         >>> fig = plot_prediction(x_test[0], y_test[0], probs[0], class_names)
     """
-    imgs, white = prepare_images(one_image(image)[np.newaxis])
+    arr = one_image(image)
+    # A batch of one, with a channel axis (a grey 1x3 image is not a colour pixel).
+    imgs, white = prepare_images(arr[np.newaxis] if arr.ndim == 3 else arr[np.newaxis, ..., None])
     probs = check_probabilities(probabilities, class_names, ndim=1)
     pred = int(np.argmax(probs))
     true = None if y_true is None else class_index(y_true, class_names, "y_true", len(probs))
