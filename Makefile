@@ -10,6 +10,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
+# The course's JupyterLab defaults (no "get notified about Jupyter news?" prompt), as a
+# namespaced file in the environment's overrides.d: a learner's own settings still win.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/cnn-course.json
+
 .PHONY: help venv dev data lab test lint format clean bench
 
 help:
@@ -34,10 +38,6 @@ $(VENV)/.installed-runtime: requirements.txt pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime $(LAB_OVERRIDES)
 	$(BIN)/python -m pip install -r requirements-dev.txt
 	@touch $@
-
-# The course's JupyterLab defaults (no "get notified about Jupyter news?" prompt), as a
-# namespaced file in the environment's overrides.d: a learner's own settings still win.
-LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/cnn-course.json
 
 $(LAB_OVERRIDES): jupyterlab/overrides.d/cnn-course.json $(VENV)/.installed-runtime
 	@mkdir -p $(dir $@)
