@@ -35,12 +35,25 @@ The modules, each with one job (read any of them with ``help()``):
   calls from here; ``packages``: the one package check; ``doctor``: the
   setup check; ``cli``: the command line.
 
+``import course_utils`` sets ``TF_CPP_MIN_LOG_LEVEL=3`` (unless you set it
+yourself), so TensorFlow's C++ log lines (``failed call to cuInit``,
+``NodeDef mentions attribute ...``), which mean nothing to a learner, stay out
+of the notebook. It works only before TensorFlow is first imported: import
+``course_utils`` first. The few notices TensorFlow prints while it loads
+(``oneDNN custom operations are on``, "Could not find cuda drivers") survive it;
+they are harmless.
+
 From a terminal: ``python -m course_utils --help`` (download the data, check your
 setup with ``doctor``, check a folder of images, pack the data for a workshop).
 """
 
-from .config import data_dir, epochs, fast_mode, fast_size, set_seed, shrink
-from .environment import check_environment, setup, show_source
+import os
+
+# Before anything can import TensorFlow: its C++ logging reads this once, at import.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from .config import data_dir, epochs, fast_mode, fast_size, set_seed, short_path, shrink  # noqa: E402
+from .environment import check_environment, setup, show_source  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -54,5 +67,6 @@ __all__ = [
     "set_seed",
     "setup",
     "show_source",
+    "short_path",
     "shrink",
 ]

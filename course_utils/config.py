@@ -43,6 +43,36 @@ def data_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
+def short_path(path: str | os.PathLike[str]) -> str:
+    """Return ``path`` the way a lesson prints it: without the folders of this computer.
+
+    Inside the data directory it becomes ``$COURSE_DATA_DIR/...`` when that
+    variable chose the folder, else ``~/...``; inside your home folder
+    ``~/...``; inside the current folder a relative path such as
+    ``saved_models/lesson06``. Only a path outside all three is printed
+    whole. Stored lesson outputs then read the same on every computer::
+
+        print("Files go to:", course_utils.short_path(save_dir))
+    """
+    target = Path(path).expanduser().absolute()
+    env = os.environ.get("COURSE_DATA_DIR", "").strip()
+    places: list[tuple[Path, str]] = []
+    if env:
+        places.append((data_dir(), "$COURSE_DATA_DIR"))
+    places += [(Path.cwd(), ""), (Path.home(), "~")]
+    for base, name in places:
+        for candidate in {base, base.resolve()}:
+            try:
+                rest = target.relative_to(candidate)
+            except ValueError:
+                continue
+            text = rest.as_posix()
+            if not name:
+                return text if text != "." else "."
+            return name if text == "." else f"{name}/{text}"
+    return str(target)
+
+
 def data_mirror() -> str | None:
     """Return the base URL of the download mirror (``$COURSE_DATA_MIRROR``), or None."""
     env = os.environ.get("COURSE_DATA_MIRROR", "").strip()

@@ -3,7 +3,8 @@
 - ``setup()`` is the first call of every lesson: seeds, deterministic ops,
   and a few lines that say what you are running on.
 - ``show_source(function)`` shows the code of a recipe from
-  ``course_utils`` in the notebook, so nothing a lesson uses is hidden.
+  ``course_utils`` in the notebook, so nothing a lesson uses is hidden
+  (``source_of`` returns it instead).
 - ``check_environment()`` ends lesson 00: are the packages installed in
   the right versions, and which datasets are there already?
 - ``machine_info()`` describes the computer for timing reports.
@@ -72,7 +73,7 @@ def setup(
     and ``folders.load_image_folder``).
     """
     if quiet_tf:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         warnings.filterwarnings("ignore", message="`shuffle=True` was passed, but will be ignored",
                                 category=UserWarning)
     import keras
@@ -91,7 +92,7 @@ def setup(
     print(f"Device: {device}")
     print(f"Random seed: {seed}")
     print(f"Deterministic ops: {_determinism_state(deterministic)}")
-    print(f"Data directory: {config.data_dir()}")
+    print(f"Data directory: {config.short_path(config.data_dir())}")
     if config.fast_mode():
         print(_fast_banner())
     sys.stdout.flush()
@@ -113,12 +114,12 @@ class Source:
         return {"text/plain": self.code, "text/html": html}
 
 
-def show_source(obj: Any) -> Source:
-    """Return the source code of a function or class, ready to display in a notebook.
+def source_of(obj: Any) -> Source:
+    """Return the source code of a function or class as a ``Source`` object.
 
-    Lessons use it to show the model recipes that live in ``course_utils.models``::
-
-        course_utils.show_source(models.classic_cifar_cnn)
+    A notebook shows a ``Source`` with syntax highlighting when it is the last
+    value of a cell; ``str()`` gives the plain code. ``show_source`` shows it
+    at once instead, which is what a lesson wants.
     """
     import inspect
 
@@ -126,6 +127,29 @@ def show_source(obj: Any) -> Source:
         return Source(inspect.getsource(obj))
     except (TypeError, OSError) as err:
         raise ValueError(f"Cannot show the source of {obj!r}: {err}") from None
+
+
+def show_source(obj: Any) -> None:
+    """Show the source code of a function or class, right away, like ``print``.
+
+    Lessons use it to show the model recipes that live in ``course_utils.models``.
+    Every call shows its code, also when a cell makes several::
+
+        course_utils.show_source(models.better_cifar_cnn)
+        course_utils.show_source(models.conv_block)
+
+    In Jupyter the code is highlighted; elsewhere it is printed.
+    """
+    source = source_of(obj)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(source)
+    else:
+        print(source.code, end="" if source.code.endswith("\n") else "\n")
 
 
 _DATASET_HINTS = {
@@ -162,7 +186,7 @@ def check_environment() -> bool:
         if row.fix:
             print(f"{'':<{width}}{'':<15}fix: {row.fix}")
     packages_ok = all(row.ok for row in rows)
-    print(f"\nData directory: {config.data_dir()}")
+    print(f"\nData directory: {config.short_path(config.data_dir())}")
     damaged = False
     for name in data.DATASETS:
         found = data.dataset_status(name, quick=True)

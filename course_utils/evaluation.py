@@ -1,4 +1,4 @@
-"""The one final evaluation on the test set."""
+"""Choosing a model on the validation data, and the one final evaluation on the test set."""
 
 from __future__ import annotations
 
@@ -38,6 +38,28 @@ def evaluate_on_test(model: Any, x_test: Any, y_test: Any = None, batch_size: in
     return accuracy
 
 
+def last_validation_accuracy(history: Any, name: str = "this model") -> float:
+    """The validation accuracy of the last epoch in ``history``: the score of the weights kept.
+
+    ``history`` is what ``model.fit(...)`` returned, or its ``.history`` dict.
+    After ``fit`` a model holds the weights of its *last* epoch, so this is the
+    number that describes the model you have now, not its best epoch (unless
+    a callback such as ``EarlyStopping(restore_best_weights=True)`` put other
+    weights back; then score it with ``model.evaluate`` on the validation data).
+    """
+    metrics = getattr(history, "history", history)
+    try:
+        values = list(metrics["val_accuracy"])
+    except (KeyError, TypeError):
+        values = None
+    if not values:
+        raise ValueError(
+            f"{name!r} has no validation accuracy: train it with validation_split= or "
+            "validation_data=, and metrics=['accuracy']."
+        )
+    return float(values[-1])
+
+
 def choose_by_validation(candidates: dict[str, tuple[Any, Any]]) -> tuple[str, Any]:
     """Pick the model with the best validation accuracy; print how each one did.
 
@@ -50,21 +72,22 @@ def choose_by_validation(candidates: dict[str, tuple[Any, Any]]) -> tuple[str, A
             "classic": (model, history),
             "dropout": (model_dropout, history_dropout),
         })
+
+    Each model is scored by the validation accuracy of its **last** epoch
+    (``last_validation_accuracy``), because those are the weights it holds and
+    the weights you will test (a tie goes to the first). A better epoch earlier in training is gone:
+    ranking by it would choose a model by a number it no longer has. To keep
+    the best epoch instead, train with
+    ``keras.callbacks.EarlyStopping(restore_best_weights=True)`` or a
+    ``ModelCheckpoint`` and score the restored model with ``model.evaluate``.
     """
     if not candidates:
         raise ValueError("Give at least one (model, history) pair to choose from.")
-    best: dict[str, float] = {}
-    for name, (_, history) in candidates.items():
-        metrics = getattr(history, "history", history)
-        if "val_accuracy" not in metrics:
-            raise ValueError(
-                f"{name!r} has no validation accuracy: train it with validation_split= or "
-                "validation_data=, and metrics=['accuracy']."
-            )
-        best[name] = max(metrics["val_accuracy"])
-    width = max(len(name) for name in best)
-    for name, accuracy in best.items():
-        print(f"{name:{width}}  best validation accuracy: {accuracy:.4f}")
-    chosen = max(best, key=best.__getitem__)
+    scores = {name: last_validation_accuracy(history, name)
+              for name, (_, history) in candidates.items()}
+    width = max(len(name) for name in scores)
+    for name, accuracy in scores.items():
+        print(f"{name:{width}}  validation accuracy (last epoch): {accuracy:.4f}")
+    chosen = max(scores, key=scores.__getitem__)
     print(f"chosen: {chosen}")
     return chosen, candidates[chosen][0]

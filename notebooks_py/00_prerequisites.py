@@ -36,11 +36,16 @@
 # - train and score a first classifier with scikit-learn, and explain why the test set
 #   stays untouched until the very end;
 # - describe a neuron (weighted sum + bias + activation) and what a loss, an optimizer,
-#   an epoch, a batch and an iteration are.
+#   an epoch, a batch and an iteration are;
+# - turn a classifier's scores into probabilities with softmax, compute the cross-entropy
+#   loss that Keras' `sparse_categorical_crossentropy` computes, and write a softmax that
+#   does not overflow;
+# - count the parameters of a dense layer and of a convolution layer that see the same
+#   image, and explain why a convolution needs so few (locality, weight sharing).
 #
 # ## Estimated time and what you need to know
 #
-# About 45 minutes, 15 of them exercises.
+# About 65 minutes, 20 of them exercises.
 #
 # Before you start, you should be able to run a cell in Jupyter (`Shift+Enter`) and
 # have seen a little Python before (what a variable and a function are). No machine-learning
@@ -70,26 +75,30 @@ if "google.colab" in sys.modules:
 #
 # Run this cell first. It imports the libraries you need and calls `course_utils.setup()`,
 # which fixes the random seed (so you get the same numbers as in this notebook) and prints
-# which versions of Python, TensorFlow and Keras you are running. TensorFlow may print a few
-# lines of log messages in red the first time it loads: that is normal.
+# which versions of Python, TensorFlow and Keras you are running.
+#
+# TensorFlow may print a few notices in red while it loads, such as "oneDNN custom operations
+# are on" (results can differ from another computer's in the last digits) or "Could not find
+# cuda drivers on your machine, GPU will not be used" (it uses the processor instead). They
+# are harmless; you can ignore them in every lesson.
 
 # %%
 import math
 
+import course_utils
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
-
-import course_utils
 from course_utils.exercises import (
     check_cifar10_iterations,
     check_relu,
     check_sigmoid,
+    check_softmax,
     check_standardize,
 )
 from course_utils.quiz import Question, show_quiz
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
 
 course_utils.setup()
 
@@ -282,9 +291,10 @@ model.fit(X_train, y_train)
 print(f"test accuracy: {model.score(X_test, y_test):.3f}")
 
 # %% [markdown]
-# That is already good for 64 pixels. On real photos, though, such a model fails: it cannot
-# recognise a cat that has moved a few pixels to the left. Convolutional networks, the
-# subject of this course, can.
+# That is already good for 64 pixels. On real photos such a model struggles: it learns one
+# weight per pixel, so a cat that has moved a few pixels to the left falls on other pixels,
+# with other weights. Section 8 shows how the convolutional networks of this course avoid
+# that.
 
 # %% [markdown]
 # ## 4. Neurons and activation functions
@@ -384,7 +394,131 @@ plt.show()
 # weight) updates all the weights at once.
 
 # %% [markdown]
-# ## 6. Epochs, batches and iterations
+# ## 6. From scores to probabilities: softmax and cross-entropy
+#
+# The line of section 5 predicted a number. A classifier must instead say how likely each
+# class is. The last layer of a network gives one raw number per class, a **score** (also
+# called a *logit*): the larger, the more likely, but scores can be any numbers, negative
+# ones too. The **softmax** function turns them into probabilities. It takes $e^{s}$ of every
+# score $s$, which makes them all positive, and divides by the sum, so they add up to 1:
+#
+# $$\mathrm{softmax}(s)_i = \frac{e^{s_i}}{e^{s_1} + e^{s_2} + \dots}$$
+#
+# Here are three scores a network might give one image, for the classes cat, dog and bird:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+classes = ["cat", "dog", "bird"]
+scores = np.array([2.0, 1.0, 0.1])
+
+exp_scores = np.exp(scores)  # e ** score, element by element
+probabilities = exp_scores / exp_scores.sum()
+print("scores:       ", scores)
+print("e ** scores:  ", np.round(exp_scores, 3))
+print("probabilities:", np.round(probabilities, 3), "| sum:", round(probabilities.sum(), 3))
+
+# %% [markdown]
+# The largest score gets the largest probability, 0.659<!--out--> for cat, and the order
+# of the classes stays the same. The differences grow, though: a score 1 higher means a
+# probability $e \approx 2.7$ times as large (0.659<!--out--> / 0.242<!--out--> ≈ 2.7).
+#
+# ### The cross-entropy loss
+#
+# Training needs a loss that says how wrong these probabilities are. Say the image really
+# is a cat: its **label** is 0, the position of "cat" in the list. The **cross-entropy**
+# loss is minus the natural logarithm of the probability the model gave the right class:
+#
+# $$\text{loss} = -\ln(p_{\text{right class}})$$
+#
+# A model that is sure and right ($p = 1$) has a loss of 0; the smaller $p$, the larger the
+# loss. Only the right class's probability appears in the formula, but because the
+# probabilities add up to 1, raising it lowers the others.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+label = 0  # the image is a cat
+loss = -np.log(probabilities[label])  # np.log is the natural logarithm, ln
+print(f"probability of the right class ({classes[label]}): {probabilities[label]:.3f}")
+print(f"cross-entropy loss: -ln({probabilities[label]:.3f}) = {loss:.3f}")
+for other in (1, 2):
+    p_other = probabilities[other]
+    print(f"if it were a {classes[other]}: loss = -ln({p_other:.3f}) = {-np.log(p_other):.3f}")
+
+# %% [markdown]
+# The same scores cost 0.417<!--out--> when the image is a cat, but 2.317<!--out--> when it
+# is a bird: the model gave the bird only 0.099<!--out-->. Training pushes the loss down,
+# that is, the probability of the right class up.
+#
+# *Figure: a line plot of the cross-entropy loss (vertical axis, from 0 to about 4.6)
+# against the probability given to the right class (horizontal axis, from 0.01 to 1). The
+# curve falls steeply at small probabilities and reaches 0 at probability 1. Three dots mark
+# the example image: right class cat (probability 0.66, loss 0.42), dog (0.24, 1.42) and
+# bird (0.10, 2.32).*
+
+# %%
+p_values = np.linspace(0.01, 1, 200)
+fig, ax = plt.subplots(figsize=(6, 3.5), constrained_layout=True)
+ax.plot(p_values, -np.log(p_values), color="grey")
+for i, name in enumerate(classes):
+    ax.plot(probabilities[i], -np.log(probabilities[i]), "o", label=f"right class: {name}")
+ax.set(title="Cross-entropy loss of one image", xlabel="probability given to the right class",
+       ylabel="loss = -ln(probability)")
+ax.legend()
+ax.grid(alpha=0.3)
+plt.show()
+
+# %% [markdown]
+# ### Keras computes the same
+#
+# Keras has both pieces: `keras.ops.softmax`, and the loss of lesson 01,
+# `sparse_categorical_crossentropy`. *Sparse* means that the label is a class number
+# (0 for cat), not a list such as `[1, 0, 0]`. Keras works on batches of images, so here
+# the label becomes an array of one label, and the probabilities one row of a table with
+# one row per image (`probabilities[None, :]` adds that axis: shape `(1, 3)`).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+import keras
+
+keras_probabilities = keras.ops.convert_to_numpy(keras.ops.softmax(scores))
+batch_labels = np.array([label])  # a batch of one image: one label ...
+batch_probabilities = probabilities[None, :]  # ... and one row of probabilities, shape (1, 3)
+keras_loss = keras.ops.convert_to_numpy(
+    keras.losses.sparse_categorical_crossentropy(batch_labels, batch_probabilities)
+)
+print("softmax, NumPy:", np.round(probabilities, 4))
+print("softmax, Keras:", np.round(keras_probabilities, 4))
+print(f"loss, NumPy: {loss:.4f} | loss, Keras: {keras_loss[0]:.4f}")
+same = np.allclose(probabilities, keras_probabilities) and np.isclose(loss, keras_loss[0])
+print("NumPy and Keras agree:", same)
+
+# %% [markdown]
+# In lesson 01, the last layer `Dense(10, activation="softmax")` turns 10 scores into
+# 10 probabilities, and `loss="sparse_categorical_crossentropy"` computes this loss for
+# every image of a batch; `fit` lowers their average.
+#
+# ### Very large scores
+#
+# $e^s$ grows very fast. `np.exp(1000.0)` is larger than the largest number a float can hold
+# (about $1.8 \times 10^{308}$), so it becomes `inf`, and `inf / inf` is `nan`, "not a
+# number". Scores that large are rare, but a network that trains badly can produce them, and
+# softmax should not break. The way out: adding the same number to every score, or
+# subtracting it, does not change the probabilities, because $e^{s - c} = e^{s} / e^{c}$
+# and the $e^{c}$ cancels in the fraction. See for yourself:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+shifted = scores + 10
+print("softmax(scores):     ", np.round(probabilities, 3))
+print("softmax(scores + 10):", np.round(np.exp(shifted) / np.exp(shifted).sum(), 3))
+with np.errstate(over="ignore"):  # np.exp warns when a result is too large; here you expect it
+    print("np.exp(1000.0) =", np.exp(1000.0))
+
+# %% [markdown]
+# In Exercise 3 you use this to write a softmax that works for any scores.
+
+# %% [markdown]
+# ## 7. Epochs, batches and iterations
 #
 # A network does not look at all the training images at once. It takes a **batch**
 # (say 128 images), computes the loss on it, and updates the weights: one **iteration**.
@@ -409,8 +543,80 @@ print(f"iterations per epoch: ceil({n_train:,} / {batch_size}) = {iterations_per
 print(f"weight updates:       {iterations_per_epoch} x {n_epochs} epochs = {total_updates:,}")
 
 # %% [markdown]
-# When Keras trains, its progress bar counts exactly these iterations: `422/422` at the end
-# of every epoch.
+# When Keras trains, it counts exactly these iterations: in lesson 01, the line it prints
+# after each epoch of the first model starts with `422/422`.
+
+# %% [markdown]
+# ## 8. Why a convolutional network?
+#
+# The networks of this course are *convolutional*. Why not connect every pixel to every
+# neuron, as a `Dense` layer does? Count the parameters. Take a grey image of 50×50 pixels
+# (a small photo of a cell, say) and flatten it into 2,500 numbers. A `Dense(100)` layer has
+# one weight for every pixel–neuron pair plus one bias per neuron:
+# 2,500 × 100 + 100 = 250,100 parameters. With an output layer `Dense(2)` for two classes
+# (100 × 2 + 2 = 202 more), the network has 250,302<!--out--> parameters. If you meet that
+# number in a tutorial on 50×50 cell images, this is the network it counts: the dense layer
+# and its two-class output together.
+#
+# Compare a convolution layer that sees the same image: `Conv2D(32, 3)` has 32 **filters**
+# of 3×3 pixels. Keras counts the parameters of both with `count_params()`:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+dense_net = keras.Sequential([
+    keras.Input(shape=(50, 50, 1)),  # one grey channel
+    keras.layers.Flatten(),  # 50 x 50 x 1 -> 2,500 numbers
+    keras.layers.Dense(100, activation="relu"),
+    keras.layers.Dense(2, activation="softmax"),
+])
+conv_layer = keras.Sequential([
+    keras.Input(shape=(50, 50, 1)),
+    keras.layers.Conv2D(32, 3, activation="relu"),
+])
+
+print("dense network:")
+for layer in dense_net.layers:
+    print(f"  {type(layer).__name__:8} output {str(layer.output.shape):18} "
+          f"{layer.count_params():>8,} parameters")
+print(f"  total {dense_net.count_params():,} parameters")
+conv = conv_layer.layers[0]
+print(f"Conv2D(32, 3): output {conv.output.shape}, {conv_layer.count_params():,} parameters")
+
+# %% [markdown]
+# 320<!--out--> parameters instead of 250,100<!--out-->. Each filter is a 3×3 grid of weights
+# plus a bias: 32 × (3 × 3 + 1) = 320. It slides over the image and computes a weighted sum
+# of every 3×3 patch, which gives a 48×48 **feature map** (a 3×3 patch fits 48 times across
+# 50 pixels). Two ideas make the convolution so small:
+#
+# - **Locality**: each output looks at a 3×3 patch, not at all 2,500 pixels. The pixels that
+#   make an edge or a corner lie next to each other.
+# - **Weight sharing**: the same 10 numbers of a filter are used at all 48 × 48 positions.
+#   A filter that has learned to find a vertical edge finds it anywhere in the image, so the
+#   network does not have to learn a cat in the top-left corner and again in the
+#   bottom-right.
+#
+# The convolution is not a whole classifier: it gives 32 feature maps, not two probabilities.
+# Lesson 01 adds pooling layers that shrink the maps and a small dense head that decides.
+# But its parameter count depends only on the filter size and the number of channels, not on
+# the size of the image, while a dense layer grows with every pixel:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+rows = [f"{'image':>11}  {'Dense(100)':>12}  {'Conv2D(32, 3)':>13}"]
+for shape in [(28, 28, 1), (32, 32, 3), (50, 50, 1), (224, 224, 3)]:
+    dense = keras.layers.Dense(100)
+    dense.build((None, math.prod(shape)))  # the flattened image
+    conv = keras.layers.Conv2D(32, 3)
+    conv.build((None, *shape))
+    size = "x".join(str(n) for n in shape)
+    rows.append(f"{size:>11}  {dense.count_params():>12,}  {conv.count_params():>13,}")
+print("\n".join(rows))
+
+# %% [markdown]
+# On a 224×224 colour photo, one dense layer of 100 neurons needs over 15 million
+# parameters; the convolution still needs 896<!--out--> (32 × (3 × 3 × 3 + 1): a colour image
+# has 3 channels). Fewer parameters means fewer numbers to learn from the same images, and
+# fewer ways to memorise them instead of learning what the classes look like.
 
 # %% [markdown]
 # ## Exercises
@@ -497,11 +703,50 @@ sigmoid_passed = check_sigmoid(sigmoid)
 # </details>
 
 # %% [markdown]
-# ## Exercise 3: iterations per epoch for CIFAR-10
+# ## Exercise 3: a softmax that never overflows
+#
+# Write `softmax(scores)` as in section 6: it takes a 1-D NumPy array of scores, one per
+# class, and returns an array of the same shape with the probabilities (all positive,
+# adding up to 1). It must also work for scores such as `[1000.0, 1001.0, 1002.0]` or
+# `[-1000.0, -1001.0, -1002.0]`, where `np.exp(scores) / np.exp(scores).sum()` gives `nan`.
+# Hint: section 6 showed that subtracting the same number from every score changes nothing.
+# Which number makes sure that no `np.exp` is ever too large? Do not change `scores` itself.
+
+# %%
+def softmax(scores):
+    """Return the probabilities for a 1-D NumPy array of scores: positive, adding up to 1."""
+    return scores  # replace with your code
+
+
+print(np.round(softmax(np.array([2.0, 1.0, 0.1])), 3))  # should print [0.659 0.242 0.099]
+print(np.round(softmax(np.array([1000.0, 1001.0, 1002.0])), 3))  # should print [0.09  0.245 0.665]
+
+# %%
+passed = check_softmax(softmax)
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# ```python
+# def softmax(scores):
+#     """Return the probabilities for a 1-D NumPy array of scores: positive, adding up to 1."""
+#     exp_scores = np.exp(scores - scores.max())  # the largest score becomes 0
+#     return exp_scores / exp_scores.sum()
+# ```
+#
+# After subtracting the largest score, every exponent is 0 or negative, so `np.exp` gives
+# numbers between 0 and 1, and the largest score gives exactly 1: the sum can neither
+# overflow nor be 0. Keras' softmax survives such scores too: try
+# `keras.ops.softmax(np.array([1000.0, 1001.0, 1002.0]))`.
+#
+# </details>
+
+# %% [markdown]
+# ## Exercise 4: iterations per epoch for CIFAR-10
 #
 # CIFAR-10, which you will classify later in the course, has 50,000 training images.
 # You hold out 10% for validation and train with batches of 64 images for 20 epochs.
-# Compute, as in section 6:
+# Compute, as in section 7:
 #
 # - `n_train`: the number of images left for training;
 # - `iterations_per_epoch`: the number of batches in one epoch;
@@ -546,7 +791,7 @@ passed = check_cifar10_iterations(n_train, iterations_per_epoch, total_updates)
 # %% [markdown]
 # ## Quiz
 #
-# Three quick questions to check yourself. Pick an answer and press "Check".
+# Four quick questions to check yourself. Pick an answer and press "Check".
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -581,6 +826,18 @@ show_quiz(
             answer=1,
             explanation="ceil(1,000 / 100) = 10 batches, one weight update each.",
         ),
+        Question(
+            prompt=(
+                "A model gives the right class of an image a probability of 0.5. "
+                "What is its cross-entropy loss for that image?"
+            ),
+            options=["0", "0.5", "about 0.69 (-ln 0.5)", "2"],
+            answer=2,
+            explanation=(
+                "The loss is -ln(probability of the right class): -ln(0.5) is about 0.69. "
+                "It would be 0 only if the model gave the right class a probability of 1."
+            ),
+        ),
     ],
     title="Quiz: prerequisites",
 )
@@ -609,8 +866,15 @@ environment_ok = course_utils.check_environment()
 # - Training lowers a loss with an optimizer: gradient descent steps each weight against
 #   its gradient, with a step size set by the learning rate. Keras' Adam does this for
 #   millions of weights.
+# - Softmax turns a classifier's scores into probabilities: `e ** score` divided by the sum,
+#   computed as `np.exp(scores - scores.max())` so that it cannot overflow. The
+#   cross-entropy loss of one image is `-ln(probability of the right class)`; Keras'
+#   `sparse_categorical_crossentropy` computes it from a class number and the probabilities.
 # - One iteration = one batch = one weight update; one epoch = one pass over the training
 #   set = `ceil(n_train / batch_size)` iterations.
+# - A dense layer needs one weight per pixel and neuron (250,100 for a 50×50 grey image
+#   and 100 neurons); a convolution reuses a few small filters at every position of the
+#   image (320 parameters for `Conv2D(32, 3)`), whatever the image size.
 #
 # ## Further reading
 #

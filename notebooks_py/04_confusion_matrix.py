@@ -31,7 +31,8 @@
 #
 # By the end of this notebook you will be able to:
 #
-# - build a confusion matrix with scikit-learn and read it, in counts and normalized by row;
+# - build a confusion matrix with scikit-learn, draw it as a heatmap with seaborn, and read
+#   it, in counts and normalized by row;
 # - explain the difference between **precision** and **recall**, compute both from a confusion
 #   matrix, and read `classification_report`;
 # - list the class pairs a model confuses most and look at the misclassified images;
@@ -39,7 +40,7 @@
 # - keep the analysis honest: test-set predictions are for understanding, after the single
 #   final evaluation; decisions are made on the validation split.
 #
-# **Estimated time:** about 50 minutes, of which about 3 minutes are training on a 2-core
+# **Estimated time:** about 50 minutes, of which about 4 minutes are training on a 2-core
 # laptop and 15 minutes are exercises.
 #
 # **Before you start:** lesson 01 (training with a validation split, one final test).
@@ -73,11 +74,9 @@ if "google.colab" in sys.modules:
 # this lesson live in `course_utils.mistakes`; the metrics come from `sklearn.metrics`.
 
 # %%
+import course_utils
 import keras
 import numpy as np
-from sklearn.metrics import classification_report, confusion_matrix
-
-import course_utils
 from course_utils import data, explore, models, plots, predictions
 from course_utils.evaluation import evaluate_on_test
 from course_utils.exercises import (
@@ -87,6 +86,7 @@ from course_utils.exercises import (
 )
 from course_utils.mistakes import most_confused_pairs, plot_confusion_matrix, plot_misclassified
 from course_utils.quiz import Question, show_quiz
+from sklearn.metrics import classification_report, confusion_matrix
 
 course_utils.setup(seed=42)
 
@@ -140,18 +140,19 @@ history = model.fit(x_train, y_train, batch_size=64, epochs=course_utils.epochs(
                     validation_data=(x_val, y_val), callbacks=[keep_best], verbose=2)
 
 # %% [markdown]
-# *Figure: two line charts over the 9 epochs that ran before early stopping. Left, accuracy:
-# the training accuracy climbs steadily from 0.49 to 0.82, while the validation accuracy
-# reaches its best, 0.695, at epoch 6 and then drifts down to 0.67. Right, loss: the training
-# loss keeps falling; the validation loss is lowest at epoch 6 and rises after it.*
+# *Figure: two line charts over the 9<!--out--> epochs that ran before early stopping. Left,
+# accuracy: the training accuracy climbs steadily from 0.49<!--out--> to 0.82<!--out-->, while
+# the validation accuracy reaches its best, 0.695<!--out-->, at epoch 6<!--out--> and then
+# drifts down to 0.67<!--out-->. Right, loss: the training loss keeps falling; the validation
+# loss is lowest at epoch 6 and rises after it.*
 
 # %%
 fig = plots.plot_history(history, title="Classic CNN on CIFAR-10")
 
 # %% [markdown]
-# The model overfits after epoch 6, as in lesson 02: `EarlyStopping` waited 3 more epochs,
-# stopped after epoch 9 and put back the weights of epoch 6. That is fine for this lesson:
-# what matters now is *what kind* of mistakes this model makes.
+# The model overfits after epoch 6<!--out-->, as in lesson 02: `EarlyStopping` waited 3 more
+# epochs, stopped after epoch 9<!--out--> and put back the weights of epoch 6. That is fine
+# for this lesson: what matters now is *what kind* of mistakes this model makes.
 
 # %% [markdown]
 # ## 3. The final test, once
@@ -194,26 +195,38 @@ print("row sums (test images per true class):", cm.sum(axis=1).tolist())
 print(f"diagonal / all images = {np.trace(cm) / cm.sum():.4f}  (the test accuracy again)")
 
 # %% [markdown]
-# A wall of numbers is hard to read. A **heatmap** colours each cell by its count and writes
-# the class names on the axes. `plot_confusion_matrix` draws it with seaborn (open it with
-# `help(plot_confusion_matrix)`); it accepts the probabilities directly.
+# A wall of numbers is hard to read. A **heatmap** colours each cell by its count. The
+# plotting library seaborn draws one from `cm` with `sns.heatmap`: `annot=True` writes the
+# count in every cell, `fmt="d"` writes it as a whole number, `cmap="Blues"` makes larger
+# counts darker blue, and the class names label the rows and columns. Rows (true classes)
+# run down the side and columns (predictions) along the bottom, as in `cm`.
 #
 # *Figure: a 10×10 heatmap of counts, true class down the side, predicted class along the
-# bottom. The diagonal, dark except for bird and cat, holds the correct predictions, from 415
-# (cat) to 824 (ship). The largest off-diagonal cells are bird predicted as deer (195), cat
-# predicted as dog (172) and cat predicted as deer (138), then airplane predicted as ship
-# (113), automobile predicted as truck (107) and dog predicted as cat (107).*
+# bottom. The diagonal, dark except for bird and cat, holds the correct predictions, from
+# 415<!--out--> (cat) to 824<!--out--> (ship). The largest off-diagonal cells are bird
+# predicted as deer (195<!--out-->), cat predicted as dog (172<!--out-->) and cat predicted as
+# deer (138<!--out-->), then airplane predicted as ship (113<!--out-->), automobile predicted as
+# truck (107<!--out-->) and dog predicted as cat (107<!--out-->).*
 
 # %%
-fig = plot_confusion_matrix(y_test, probabilities, class_names,
-                            title="CIFAR-10 test set: number of images")
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+fig, ax = plt.subplots(figsize=(9, 7.5), layout="constrained")
+sns.heatmap(cm, annot=True, fmt="d", cmap="Blues", xticklabels=class_names,
+            yticklabels=class_names, cbar_kws={"label": "number of images"}, ax=ax)
+ax.set(title="CIFAR-10 test set: number of images", xlabel="predicted class",
+       ylabel="true class")
+ax.tick_params(axis="y", rotation=0)  # class names on the side: horizontal, easier to read
+plt.show()
 
 # %% [markdown]
 # Read it row by row: a row is all 1,000 test images of one true class, spread over the
-# predictions. Most light cells pair an animal with another animal (bird to horse, the middle
-# of the matrix) or a vehicle with another vehicle (airplane, automobile, ship and truck, the
-# corners); an animal taken for a vehicle is rare. The model has learned *something* about
-# shape and texture, just not enough to separate similar classes.
+# predictions. Most of the larger mistakes (the pale blue cells off the diagonal) pair an
+# animal with another animal (bird to horse, the middle of the matrix) or a vehicle with
+# another vehicle (airplane, automobile, ship and truck, the corners); an animal taken for a
+# vehicle is rarer. So the model seems to have learned *something* about what animals and
+# vehicles look like, just not enough to separate similar classes.
 #
 # ### Normalized by row
 #
@@ -223,6 +236,11 @@ fig = plot_confusion_matrix(y_test, probabilities, class_names,
 # fraction of that class the model finds (its **recall**, see section 5). On this balanced test
 # set the shares are simply the counts divided by 1,000; on unbalanced data they are the only
 # fair comparison.
+#
+# From here on the lesson draws the matrix with `plot_confusion_matrix` from
+# `course_utils.mistakes`. It makes the same `sns.heatmap` call, and also takes the labels and
+# the predictions (or the probabilities) directly, computes the matrix itself, and with
+# `normalize=True` divides every row by its sum (read it with `help(plot_confusion_matrix)`).
 #
 # *Figure: the same heatmap with each cell given as a percentage of its row. The diagonal
 # ranges from 42% (cat) to 82% (automobile and ship); the largest mistakes are the 20% of birds
@@ -269,8 +287,8 @@ print(classification_report(y_test, y_pred, target_names=class_names, digits=3))
 # a high **recall** (a missed patient is worse than a false alarm, which a second test sorts
 # out). A spam filter needs a high **precision** (a real mail thrown away is worse than some
 # spam getting through). For CIFAR-10 all mistakes cost the same, so F1 and accuracy tell the
-# same story, but the report shows *where* the model is weak: cat and bird have by far the
-# lowest F1, followed by deer and dog.
+# same story, but the report shows *where* the model is weak: cat (0.488<!--out-->) and bird
+# (0.537<!--out-->) have by far the lowest F1, followed by deer and dog.
 
 # %% [markdown]
 # ## 6. The most confused pairs
@@ -287,14 +305,15 @@ for pair in pairs:
 
 # %% [markdown]
 # The list confirms what the heatmap suggested. Cats and dogs are mixed up in both
-# directions: fur, four legs and similar poses look alike at 32×32 pixels. Automobiles taken
-# for trucks share wheels, windows and a road. Birds and cats taken for deer, and airplanes
-# taken for ships, are less obvious; the images in the next section suggest a reason.
+# directions, probably because fur, four legs and similar poses look alike at 32×32 pixels.
+# Automobiles taken for trucks share wheels, windows and a road. Birds and cats taken for
+# deer, and airplanes taken for ships, are less obvious; the images in the next section
+# suggest a reason.
 
 # %% [markdown]
 # ## 7. Look at the mistakes
 #
-# Numbers tell you *where* the model fails; the images tell you *why*. `plot_misclassified`
+# Numbers tell you *where* the model fails; the images suggest *why*. `plot_misclassified`
 # shows the test images of the worst pair, most confident mistakes first, each with the
 # prediction, the model's confidence and the true label.
 #
@@ -309,15 +328,42 @@ fig = plot_misclassified(x_test, y_test, probabilities, class_names, true_class=
                          predicted_class=worst.predicted, n=16)
 
 # %% [markdown]
-# Look at the backgrounds: grass and leaves everywhere. Deer in CIFAR-10 are mostly
-# photographed in green fields, birds more often against the sky, so the model has partly
-# learned "green background → deer". The same shortcut explains airplanes taken for ships
-# (blue sky, blue sea). A model that relies on the background rather than the object will
-# fail as soon as a bird lands on a lawn. The numbers could not have told you this.
+# Look at the backgrounds: grass and leaves in almost every picture. That suggests a
+# **hypothesis**: the model has partly learned "green background → deer", a shortcut through
+# the background instead of the animal. The same kind of shortcut could explain airplanes
+# taken for ships (blue sky, blue sea). The numbers alone could not have suggested this.
+#
+# A hypothesis needs evidence. A first, rough test needs only NumPy: are deer photos really
+# greener around the edges than the other classes? The cell counts, for every training
+# image, the share of its border pixels (the outer 4 pixels) whose green value is larger than
+# its red and its blue value, and likewise for blue; then, per class, the share of images
+# whose border is mostly (more than half) green or mostly blue.
+
+# %%
+frame = np.ones((32, 32), dtype=bool)
+frame[4:-4, 4:-4] = False  # True only on the outer 4 pixels of the image
+border = x_train[:, frame]  # shape (images, border pixels, 3 colours), still uint8
+red, green, blue = border[..., 0], border[..., 1], border[..., 2]
+mostly_green = ((green > red) & (green > blue)).mean(axis=1) > 0.5  # one True/False per image
+mostly_blue = ((blue > red) & (blue > green)).mean(axis=1) > 0.5
+print(f"{'class':12} {'mostly green border':>20} {'mostly blue border':>19}")
+for c, name in enumerate(class_names):
+    print(f"{name:12} {mostly_green[y_train == c].mean():20.0%} "
+          f"{mostly_blue[y_train == c].mean():19.0%}")
+
+# %% [markdown]
+# In this training set deer have the most green-bordered photos (39%<!--out-->), but birds
+# come second (32%<!--out-->): a green background alone cannot tell a deer from a bird, so a
+# model that leans on it would call some birds on grass deer. Airplanes and ships have by far the
+# most blue borders (55%<!--out--> and 66%<!--out-->), which fits the airplane → ship
+# mistakes. This shows that the shortcut *exists in the data*, not that the model *uses* it.
+# Lesson 07, *What a CNN sees*, tests the hypothesis on the model itself, by showing which
+# pixels its answers depend on. If it holds, the model is likely to fail whenever a bird
+# lands on a lawn.
 #
 # Now the mistakes the model was *most sure* about, over all classes. Very confident mistakes
-# are worth a second look: they show unusual photos, shortcuts like the one above and, in many
-# datasets, images with a wrong label.
+# are worth a second look: they show unusual photos, possible shortcuts like the one above and,
+# in many datasets, images with a wrong label.
 #
 # *Figure: 16 misclassified test images of various classes, each framed in red, all predicted
 # with a confidence of 99% or 100%. Among them: a dark deer among trees called horse, an
@@ -357,14 +403,15 @@ explore.confusion_explorer(x_test, y_test, probabilities, class_names)
 # Error analysis turns "70% accurate" into a list of concrete problems, and each has its own
 # remedies:
 #
-# - **Similar classes (cat/dog, automobile/truck)**: the model needs finer features, such as
-#   ears and snouts, or the shape of a cab. Try a **better model** (lesson 02: more
-#   convolution blocks, batch normalization, dropout), or later a pretrained network.
+# - **Similar classes (cat/dog, automobile/truck)**: the model probably needs finer features,
+#   such as ears and snouts, or the shape of a cab. Try a **better model** (lesson 02's
+#   `better_cifar_cnn`: more convolution blocks with more filters, batch normalization and
+#   a global-average-pooling head), or later a pretrained network.
 # - **Unusual poses and crops**: show the model more variety with **data augmentation**
 #   (lesson 03: flips, shifts, zooms).
-# - **A shortcut through the background (bird → deer)**: augmentation cannot move a bird
-#   onto a lawn. Collect **more data** that breaks the link, such as birds on grass and deer
-#   in snow, for the weak classes.
+# - **A shortcut through the background (bird → deer)**, if lesson 07 confirms it:
+#   augmentation cannot move a bird onto a lawn. Collect **more data** that breaks the link,
+#   such as birds on grass and deer in snow, for the weak classes.
 # - **Confident mistakes that look like wrong labels**: fix the labels, if you own the data.
 #   Even the CIFAR-10 test set contains a few (see *Further reading*).
 # - **Mistakes that do not matter for your application**: merge the classes, or accept them.
@@ -380,8 +427,10 @@ for pair in most_confused_pairs(y_val, val_probabilities, class_names, n=3):
     print(pair)
 
 # %% [markdown]
-# The validation list starts with the same two pairs as the test list (bird → deer, then
-# cat → dog), followed by dog → cat, which is on the test list too; so you could have found
+# The validation accuracy is 0.6954<!--out-->, that of epoch 6 in the training log, because
+# `EarlyStopping` put back that epoch's weights. The validation list starts with the same two
+# pairs as the test list (bird → deer, then cat → dog), followed by dog → cat, which is on the
+# test list too; so you could have found
 # these weaknesses without touching the test set. To improve the model you would iterate
 # here: change one thing, retrain, compare the validation confusion matrices
 # (`plot_confusion_matrix(y_val, val_probabilities, class_names)`), and test only the final
@@ -542,13 +591,15 @@ show_quiz([
 #
 # - A confusion matrix counts true class (rows) × predicted class (columns); the diagonal is
 #   correct, everything else shows which class was taken for which.
+#   `sns.heatmap(cm, annot=True, fmt="d")` draws it.
 # - Normalize each row to compare classes of different sizes; the diagonal then shows the
 #   recall of each class.
 # - **Recall** = diagonal / row sum (how many of the real ones were found); **precision** =
 #   diagonal / column sum (how many of the predictions were right); **F1** combines both.
 #   `classification_report` gives all three per class.
-# - Start with the most confused pairs, and look at the images: they show whether the model
-#   lacks features, variety, or correct labels.
+# - Start with the most confused pairs, and look at the images: they suggest whether the
+#   model lacks features, variety, or correct labels, or takes a shortcut. Treat what you see
+#   as a hypothesis, and test it.
 # - Remedies: a better model, augmentation, more (or better-labelled) data for the weak classes.
 # - Look at test-set mistakes only after the single final evaluation, to understand; do the
 #   analysis that drives decisions on the validation split.

@@ -18,7 +18,7 @@
 #
 # You save a trained CNN to disk, load it back, keep the best checkpoint while training,
 # resume a training that was interrupted, export the model for serving, and use it on an
-# image file.
+# image file, or on a photo of a digit you draw yourself.
 #
 # [![Open in Binder][binder-badge]][binder] [![Open in Colab][colab-badge]][colab]
 #
@@ -41,9 +41,10 @@
 # - export a model for serving with `model.export` and call the exported model;
 # - explain why old `.h5` model files are legacy, and why `safe_mode=True` refuses a model
 #   with a `Lambda` layer from someone else;
-# - load an image file from disk and classify it with a saved model.
+# - prepare an image file like the MNIST digits (grey, light on dark, cropped, centred) and
+#   classify it with a saved model, also a photo you upload on Colab or Binder.
 #
-# **Estimated time:** about 45 minutes, of which about 1 minute is training on a 2-core
+# **Estimated time:** about 55 minutes, of which about 1 minute is training on a 2-core
 # laptop and 15 minutes are exercises.
 #
 # **Before you start:** lesson 01 (the MNIST CNN, `fit` with a validation split, one final
@@ -73,7 +74,9 @@ if "google.colab" in sys.modules:
 #
 # Run this cell first. Everything this lesson writes goes into the folder
 # `saved_models/lesson06/` next to this notebook; the cell creates it. You can run the whole
-# notebook again at any time: each file is simply overwritten.
+# notebook again at any time: each file is simply overwritten. `course_utils` is imported
+# before `keras`: importing it first keeps TensorFlow's technical log messages out of the
+# notebook.
 
 # %%
 import csv
@@ -83,22 +86,22 @@ import textwrap
 import zipfile
 from pathlib import Path
 
+import course_utils
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from PIL import Image, ImageDraw
-
-import course_utils
 from course_utils import data, plots
 from course_utils.evaluation import evaluate_on_test
 from course_utils.exercises import check_reloaded_model, check_resume_plan, check_save_names
+from course_utils.own_digits import digit_uploader, prepare_digit
 from course_utils.quiz import Question, show_quiz
+from PIL import Image, ImageDraw
 
 course_utils.setup(seed=42)
 
 save_dir = Path("saved_models") / "lesson06"
 save_dir.mkdir(parents=True, exist_ok=True)
-print("Files go to:", save_dir.resolve())
+print("Files go to:", course_utils.short_path(save_dir))
 
 # %% [markdown]
 # ## 1. Train a small model
@@ -155,7 +158,8 @@ history = model.fit(x_train, y_train, batch_size=128, epochs=course_utils.epochs
 # %% [markdown]
 # ## 2. Save and load the whole model (`.keras`)
 #
-# Training took a while; when the notebook's kernel stops, the model is gone. Keras gives you
+# Training took seconds here, but a real training can take hours, and when the notebook's
+# kernel stops, the model is gone. Keras gives you
 # three ways to keep it, for three different purposes:
 #
 # | You want to ... | Call | Name |
@@ -225,28 +229,39 @@ print(f"{weights_path}: {weights_path.stat().st_size / 1e3:.0f} kB "
       f"(the whole model: {model_path.stat().st_size / 1e3:.0f} kB)")
 
 # %% [markdown]
-# The two files are almost the same size: in Keras 3, the weights file also stores the
-# optimizer's variables (Adam keeps two extra numbers for every weight, so they take two
-# thirds of both files). What the weights file lacks is `config.json`, the architecture: a few
-# kilobytes, but without it the file is useless on its own.
+# The two files are almost the same size (716<!--out--> and 720<!--out--> kB): in Keras 3,
+# the weights file also stores the optimizer's variables (Adam keeps two extra numbers for
+# every weight, so they take two thirds of both files). What the weights file lacks is
+# `config.json`, the architecture: a few kilobytes, but without it the file is useless on
+# its own.
 #
 # So you first build a model with exactly the same layers (here, by calling `build_model()`
 # again), then pour the weights in. Before `load_weights`, the fresh model has random weights
-# and predicts something else:
+# and predicts something else.
+#
+# One more line is needed for the optimizer's part of the file. A freshly compiled Adam has
+# no place for its two numbers per weight yet: it creates them at its first training step.
+# `fresh.optimizer.build(fresh.trainable_variables)` creates them now, so that `load_weights`
+# can fill them. Without that line, Keras loads the weights, skips the optimizer's state and
+# warns: "Skipping variable loading for optimizer 'adam_1', because it has 2 variables
+# whereas the saved optimizer has 18 variables" (the step count and the learning rate, plus
+# two for each of the model's 8 weight arrays). That is harmless for predicting, but the
+# model would then train on like a new one.
 
 # %%
 fresh = build_model()
 print("fresh model, before load_weights: same predictions?",
       np.array_equal(fresh.predict(sample, verbose=0), before))
 
+fresh.optimizer.build(fresh.trainable_variables)  # room for Adam's state, so it loads too
 fresh.load_weights(weights_path)
 np.testing.assert_array_equal(fresh.predict(sample, verbose=0), before)
 print("fresh model, after load_weights: identical")
+print("optimizer steps of fresh:", int(fresh.optimizer.iterations))
 
 # %% [markdown]
-# Keras warns (in red) that it skipped the optimizer's variables: the fresh optimizer has
-# not taken a step yet, so it has no slots to put them in. For predictions that does not
-# matter; to continue training with the optimizer's state, load the `.keras` file instead.
+# The fresh model's optimizer now counts the 422<!--out--> steps of `model`: with its state
+# loaded, it could go on training where `model` stopped.
 #
 # If the architecture does not match (another number of filters, say), `load_weights` stops
 # with an error. That dependence on the code is why you should prefer `.keras` files for
@@ -348,9 +363,11 @@ history_2 = resumed.fit(x_train, y_train, batch_size=128, initial_epoch=done,
 # marks where the training was interrupted and resumed.
 #
 # *Figure: two line charts over epochs 1 to 6, with a dotted vertical line between epochs 3
-# and 4, where the training was resumed. Left, accuracy: the training curve rises from 0.86 to
-# 0.988 and the validation curve from 0.94 to 0.983. Right, loss: both curves fall, to about
-# 0.05 at epoch 6. The curves continue smoothly across the dotted line.*
+# and 4, where the training was resumed. Left, accuracy: the training curve rises from
+# 0.8625<!--out--> to 0.9876<!--out--> and the validation curve from 0.9417<!--out--> to
+# 0.9830<!--out-->. Right, loss: both curves fall, to 0.0459<!--out--> (training) and
+# 0.0510<!--out--> (validation) at epoch 6. The curves continue smoothly across the dotted
+# line.*
 
 # %%
 with open(log_path, newline="") as f:
@@ -363,9 +380,9 @@ for ax in fig.axes:
 
 # %% [markdown]
 # The curves run on across the dotted line without a jump: the resumed model started with the
-# weights *and* the optimizer state of epoch 3, as if there had been no break. Here the
-# validation accuracy improved in every epoch, so `EarlyStopping` never had to stop (with more
-# epochs the curve flattens, and it would end the training after 2 epochs without
+# weights *and* the optimizer state of epoch 3, as if there had been no break. In this run
+# the validation accuracy improved in every epoch, so `EarlyStopping` never had to stop
+# (with more epochs the curve flattens, and it would end the training after 2 epochs without
 # improvement).
 #
 # Whatever happened in between, `best.keras` now holds the model with the best validation
@@ -483,8 +500,8 @@ print(doubler_again.predict(np.array([[1.0, 2.0, 3.0]]), verbose=0))
 #
 # In real use, the input is a file: a scan, a photo, a drawing. Make one: the next cell draws
 # a digit 7 with thick black strokes on a white 280×280 canvas, the way you would draw it in a
-# paint program, and saves it as a PNG. (You can replace `my_digit.png` with a picture of
-# your own.)
+# paint program, and saves it as a PNG. (On your own computer you can put the name of a
+# picture of yours in place of `digit_path`; section 10 shows how to upload one.)
 
 # %%
 canvas = Image.new("L", (280, 280), color=255)
@@ -495,43 +512,77 @@ canvas.save(digit_path)
 print(digit_path, canvas.size, canvas.mode)
 
 # %% [markdown]
-# Now read it as the model needs it: `keras.utils.load_img` opens the file, converts it to
-# grey-scale and resizes it to 28×28; `img_to_array` turns it into a float array of shape
-# (28, 28, 1). Two more steps make it look like MNIST: MNIST digits are **white on black**,
-# so invert the picture (`255 - x`), and cast it to `uint8`, the type the model was built
-# for. A model only works on inputs prepared like its training data.
+# A model only works on inputs prepared like its training data, and MNIST digits were
+# prepared in a particular way. Measure it on the training images: where is each digit's
+# centre of mass (the average position of its ink, weighted by brightness), and how long is
+# the longer side of its bounding box?
 
 # %%
-image = keras.utils.load_img(digit_path, color_mode="grayscale", target_size=(28, 28),
-                             interpolation="bilinear")
-pixels = keras.utils.img_to_array(image)
-print("as read:", pixels.shape, pixels.dtype, f"min={pixels.min():.0f} max={pixels.max():.0f}")
-digit = (255 - pixels).astype("uint8")
+digits = x_train[..., 0]  # (images, 28, 28), white ink on a black background
+index = np.arange(28)
+ink = digits.sum(axis=(1, 2))
+centre_row = digits.sum(axis=2) @ index / ink
+centre_col = digits.sum(axis=1) @ index / ink
+inked_rows, inked_cols = digits.any(axis=2), digits.any(axis=1)
+height = 28 - inked_rows.argmax(axis=1) - inked_rows[:, ::-1].argmax(axis=1)
+width = 28 - inked_cols.argmax(axis=1) - inked_cols[:, ::-1].argmax(axis=1)
+longer_side = np.maximum(height, width)
+print(f"centre of mass on average: row {centre_row.mean():.1f}, column {centre_col.mean():.1f}")
+print(f"longer side 20 pixels: {(longer_side == 20).sum():,} of {len(digits):,} digits")
+
+# %% [markdown]
+# So the MNIST digits are white on black, scaled so that the longer side of the digit is 20
+# pixels (in 29,996<!--out--> of the 30,000<!--out--> digits measured here), and placed in
+# 28×28 pixels with their centre of mass in the middle, at row 14.0<!--out-->, column
+# 14.0<!--out-->.
+# `prepare_digit` (from `course_utils.own_digits`) does the same to any picture of one digit:
+#
+# 1. it turns a phone photo upright (its EXIF orientation tag) and makes it grey;
+# 2. it inverts the picture when the background is light, and decides that by the pixels
+#    along the border: MNIST digits are light on dark;
+# 3. it sets the background to 0 and the strongest stroke to 255;
+# 4. it crops the picture to the digit, thickens a thin pen line to MNIST's strokes (about 2
+#    pixels wide), scales the longer side to 20 pixels and places the centre of mass at row
+#    14, column 14;
+# 5. it returns a `uint8` array of shape (28, 28, 1), like `x_train[0]`.
+#
+# Read its code with `course_utils.show_source(prepare_digit)`. For comparison, the cell also
+# reads the file the quick way: `keras.utils.load_img` makes it grey and 28×28 pixels, and
+# nothing more.
+
+# %%
+digit = prepare_digit(digit_path)
+print("prepared:", digit.shape, digit.dtype, f"min={digit.min()} max={digit.max()}")
 probabilities = best_model.predict(digit[np.newaxis], verbose=0)[0]
 print("predicted digit:", probabilities.argmax(), f"with probability {probabilities.max():.3f}")
 
-not_inverted = best_model.predict(pixels.astype("uint8")[np.newaxis], verbose=0)[0]
-print("without inverting, the model would say:", not_inverted.argmax(),
-      f"with probability {not_inverted.max():.3f}")
+quick = keras.utils.load_img(digit_path, color_mode="grayscale", target_size=(28, 28),
+                             interpolation="bilinear")
+only_resized = keras.utils.img_to_array(quick).astype("uint8")  # still black on white
+not_prepared = best_model.predict(only_resized[np.newaxis], verbose=0)[0]
+print("only resized, the model would say:", not_prepared.argmax(),
+      f"with probability {not_prepared.max():.3f}")
 
 # %% [markdown]
-# The model is sure it sees a 7. Without inverting, it would have answered 0, and with 88%
-# confidence: an input prepared differently from the training data gives a confidently wrong
-# answer, with no warning at all.
-#
-# *Figure: three panels. Left, the PNG file: a thick black 7 on a white 280×280 canvas.
-# Middle, the 28×28 model input after resizing and inverting: a white, slightly blurred 7 on
-# black, like an MNIST digit. Right, a bar chart of the 10 predicted probabilities: the bar of
-# digit 7 reaches almost 1, the other bars are too small to see.*
+# The prepared digit is read as a 7, with probability 1.000<!--out--> (rounded to three decimals).
+# Only resized, the same file would have been read as a 0<!--out-->, with probability
+# 0.882<!--out-->: an input prepared differently from the training data gives a confidently wrong
+# answer, with no warning at all.  *Figure: four panels. First, the PNG file: a thick black 7 on a
+# white 280×280 canvas. Second, the file only resized to 28×28: a black 7 on white, the opposite
+# of an MNIST digit. Third, the output of prepare_digit: a white 7 on black, 20 pixels tall,
+# centred like an MNIST digit. Fourth, a bar chart of the 10 probabilities predicted for the
+# prepared digit: the bar of digit 7 reaches almost 1, the other bars are too small to see.*
 
 # %%
-fig, (ax_file, ax_input, ax_probs) = plt.subplots(1, 3, figsize=(11, 3.4), layout="constrained",
-                                                  width_ratios=[1, 1, 1.6])
+fig, (ax_file, ax_quick, ax_input, ax_probs) = plt.subplots(
+    1, 4, figsize=(13, 3.4), layout="constrained", width_ratios=[1, 1, 1, 1.6])
 ax_file.imshow(canvas, cmap="gray", vmin=0, vmax=255)
 ax_file.set_title("my_digit.png (280×280)")
+ax_quick.imshow(only_resized[..., 0], cmap="gray", vmin=0, vmax=255)
+ax_quick.set_title("only resized (28×28)")
 ax_input.imshow(digit[..., 0], cmap="gray", vmin=0, vmax=255)
-ax_input.set_title("model input (28×28, inverted)")
-for ax in (ax_file, ax_input):
+ax_input.set_title("prepare_digit (28×28)")
+for ax in (ax_file, ax_quick, ax_input):
     ax.set_xlabel("pixel column")
     ax.set_ylabel("pixel row")
 ax_probs.bar(range(10), probabilities, color="tab:blue")
@@ -539,12 +590,40 @@ ax_probs.set_xticks(range(10))
 ax_probs.set_ylim(0, 1)
 ax_probs.set_xlabel("digit")
 ax_probs.set_ylabel("predicted probability")
-ax_probs.set_title("prediction of best_model")
+ax_probs.set_title("best_model on the prepared digit")
 _ = fig.suptitle(f"An image file from disk: predicted {probabilities.argmax()} "
                  f"({probabilities.max():.1%})")
 
 # %% [markdown]
-# ## 10. The final test
+# ## 10. Your own digit: upload a photo
+#
+# On Colab and Binder the notebook runs on a server that cannot open the files on your
+# computer, so this upload button is the route for a picture of your own there (it works in
+# JupyterLab on your computer too).
+#
+# 1. Draw one digit, large, on white paper with a thick dark felt pen.
+# 2. Photograph it from straight above, in good light, with nothing but paper around the
+#    digit (crop the photo if the edge of the table shows).
+# 3. Run the next cell, click **Upload** and choose the photo. On Colab, choose a file under
+#    1 MB (crop the photo, or take a screenshot of it): larger uploads have been reported to
+#    arrive empty there
+#    ([ipywidgets#3452](https://github.com/jupyter-widgets/ipywidgets/issues/3452)).
+#
+# The widget prepares the picture with the same `prepare_digit` as section 9, then shows the
+# 28×28 input the model sees and the predicted digit with its probability. Upload another
+# file to try again. Until you upload something, it waits for a file; that is also what you
+# see if you read this lesson without running it.
+#
+# Try a digit the model may find hard (a 4 with a closed top, a 9 with a straight tail), a
+# small digit in a corner of the page, or a photo of something that is not a digit at all:
+# the model always answers with one of its 10 digits, however strange the input.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+digit_uploader(best_model)
+
+# %% [markdown]
+# ## 11. The final test
 #
 # `best_model` was chosen by validation accuracy and reloaded from disk, exactly as you would
 # use it tomorrow. Measure it once on the 10,000 test images:
@@ -719,8 +798,8 @@ show_quiz([
 #   `TFSMLayer`.
 # - Whole-model `.h5` files are legacy: load once and re-save as `.keras`.
 # - Only load model files you trust; `safe_mode=False` is for your own files.
-# - Prepare a new image exactly like the training data: size, colours (invert if needed),
-#   `uint8`.
+# - Prepare a new image exactly like the training data; for MNIST: grey, light on dark,
+#   cropped, 20 pixels tall, centred in 28×28, `uint8` (`prepare_digit` does all of it).
 
 # %% [markdown]
 # ## Further reading
@@ -731,8 +810,10 @@ show_quiz([
 #   [EarlyStopping](https://keras.io/api/callbacks/early_stopping/),
 #   [BackupAndRestore](https://keras.io/api/callbacks/backup_and_restore/)
 # - TensorFlow guide: [Using the SavedModel format](https://www.tensorflow.org/guide/saved_model)
+# - How the MNIST digits were prepared (20 pixels, centre of mass in 28×28):
+#   [The MNIST database](https://yann.lecun.com/exdb/mnist/)
 # - TensorFlow Serving: [Serving a TensorFlow model](https://www.tensorflow.org/tfx/serving/tutorials/Serving_REST_simple)
 # - Keras security notes: [Using Keras securely](https://github.com/keras-team/keras/blob/master/SECURITY.md)
 #
-# This is the last lesson of the course. Use what you learned on your own model from lesson 05:
-# keep its best checkpoint, reload it tomorrow, and classify a blood-cell image file with it.
+# Use what you learned on your own model from lesson 05: keep its best checkpoint, reload it
+# tomorrow, and classify a blood-cell image file with it.

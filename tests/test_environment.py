@@ -19,7 +19,7 @@ from test_packages import only_installed
 
 import course_utils
 from conftest import ROOT
-from course_utils import config, doctor
+from course_utils import config, doctor, environment
 from course_utils.evaluation import evaluate_on_test
 
 
@@ -47,7 +47,7 @@ def test_setup_prints_versions_seed_and_fast_banner(
     course_utils.setup(seed=123)
     out = capsys.readouterr().out
     assert f"TensorFlow {tf.__version__}" in out and f"Keras {keras.__version__}" in out
-    assert "Random seed: 123" in out and f"Data directory: {tmp_path}" in out
+    assert "Random seed: 123" in out and "Data directory: $COURSE_DATA_DIR\n" in out
     assert "CPU" in out or "GPU" in out
     assert "FAST MODE" in out
     assert "Deterministic ops: on\n" in out
@@ -155,13 +155,48 @@ def test_check_environment_fails_for_a_damaged_dataset(
     assert "A dataset is damaged" in out
 
 
-def test_show_source_shows_code_with_highlighting() -> None:
-    source = course_utils.show_source(course_utils.setup)
+def test_source_of_gives_code_with_highlighting() -> None:
+    source = environment.source_of(course_utils.setup)
     assert str(source).startswith("def setup(")
     bundle = source._repr_mimebundle_()
     assert bundle["text/plain"] == str(source) and "<div" in bundle["text/html"]
     with pytest.raises(ValueError, match="Cannot show the source"):
         course_utils.show_source(42)
+
+
+def test_show_source_shows_every_call_of_a_cell() -> None:
+    """Two calls in one notebook cell show two sources (not only the last value)."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shown: list[object] = []
+    shell.display_pub.publish = lambda data, **kwargs: shown.append(data)
+    try:
+        shell.run_cell("import course_utils\n"
+                       "course_utils.show_source(course_utils.setup)\n"
+                       "course_utils.show_source(course_utils.shrink)\n")
+    finally:
+        InteractiveShell.clear_instance()
+    plain = [bundle["text/plain"] for bundle in shown]
+    assert len(plain) == 2
+    assert plain[0].startswith("def setup(") and plain[1].startswith("def shrink(")
+
+
+def test_short_path_hides_the_folders_of_this_computer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert course_utils.short_path(tmp_path / "data") == "$COURSE_DATA_DIR"
+    assert course_utils.short_path(tmp_path / "data" / "mnist.npz") == "$COURSE_DATA_DIR/mnist.npz"
+    assert course_utils.short_path(work / "saved_models" / "m.keras") == "saved_models/m.keras"
+    assert course_utils.short_path(tmp_path / "home" / ".cache" / "x") == "~/.cache/x"
+    assert course_utils.short_path("/elsewhere/file") == "/elsewhere/file"
+    monkeypatch.delenv("COURSE_DATA_DIR")
+    assert course_utils.short_path(tmp_path / "data") == str(tmp_path / "data")
 
 
 def test_import_course_utils_imports_no_tensorflow() -> None:
@@ -194,30 +229,6 @@ def test_evaluate_on_test_needs_an_accuracy_metric() -> None:
     model.compile("adam", "sparse_categorical_crossentropy")
     with pytest.raises(ValueError, match="metrics=\\['accuracy'\\]"):
         evaluate_on_test(model, np.zeros((2, 2), "float32"), np.array([0, 1]))
-
-
-def test_choose_by_validation_uses_only_validation_accuracy(
-    capsys: pytest.CaptureFixture,
-) -> None:
-    from course_utils.evaluation import choose_by_validation
-
-    a, b = object(), object()
-    histories = {
-        "a": (a, {"accuracy": [0.99, 1.0], "val_accuracy": [0.7, 0.8]}),
-        "b": (b, {"accuracy": [0.8, 0.85], "val_accuracy": [0.82, 0.81]}),
-    }
-    assert choose_by_validation(histories) == ("b", b)
-    out = capsys.readouterr().out
-    assert "a  best validation accuracy: 0.8000" in out and out.endswith("chosen: b\n")
-
-
-def test_choose_by_validation_needs_validation_numbers() -> None:
-    from course_utils.evaluation import choose_by_validation
-
-    with pytest.raises(ValueError, match="validation_split"):
-        choose_by_validation({"a": (object(), {"accuracy": [0.9]})})
-    with pytest.raises(ValueError):
-        choose_by_validation({})
 
 
 def test_machine_info_names_the_cpu_cores_and_versions() -> None:

@@ -8,6 +8,7 @@ these tests also prove that the solutions learners see pass the checks.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -19,9 +20,11 @@ from course_utils.exercises import (
     check_cifar10_iterations,
     check_relu,
     check_sigmoid,
+    check_softmax,
     check_standardize,
 )
 from course_utils.exercises._common import report
+from course_utils.exercises.lesson00_activations import SOFTMAX_INPUTS
 
 # ---------------------------------------------------------------------------
 # Lesson 00
@@ -30,8 +33,8 @@ from course_utils.exercises._common import report
 NB00 = "00_prerequisites.ipynb"
 
 
-def test_lesson00_has_three_solutions() -> None:
-    assert sorted(solutions(NB00)) == [1, 2, 3]
+def test_lesson00_has_four_solutions() -> None:
+    assert sorted(solutions(NB00)) == [1, 2, 3, 4]
 
 
 # Exercise 1: standardize -------------------------------------------------
@@ -206,11 +209,132 @@ def test_sigmoid_not_a_function(capsys: pytest.CaptureFixture[str]) -> None:
     assert_fails(capsys, check_sigmoid("sigmoid"), "check_sigmoid(sigmoid)", "a str")
 
 
-# Exercise 3: CIFAR-10 iterations --------------------------------------------
+# Exercise 3: softmax ----------------------------------------------------------
+
+
+def _exp_over_sum(scores: np.ndarray) -> np.ndarray:
+    """The textbook formula, which overflows for large scores."""
+    return np.exp(scores) / np.exp(scores).sum()
+
+
+def test_softmax_solution_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    ns = run_solution(NB00, 3)
+    out = assert_passes(capsys, check_softmax(ns["softmax"]))
+    assert "add up to 1" in out
+
+
+def test_softmax_solution_matches_keras_on_every_input() -> None:
+    import keras
+
+    softmax = run_solution(NB00, 3)["softmax"]
+    for scores in SOFTMAX_INPUTS:
+        expected = keras.ops.convert_to_numpy(keras.ops.softmax(np.array(scores)))
+        np.testing.assert_allclose(softmax(np.array(scores)), expected, rtol=1e-6, atol=1e-12)
+
+
+def test_softmax_inputs_include_scores_that_overflow_the_formula() -> None:
+    with np.errstate(all="ignore"):
+        broken = [s for s in SOFTMAX_INPUTS if not np.all(np.isfinite(_exp_over_sum(np.array(s))))]
+    assert len(broken) >= 2  # very large and very negative scores
+
+
+def test_softmax_keras_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    import keras
+
+    assert_passes(capsys, check_softmax(keras.ops.softmax))
+
+
+def test_softmax_starter_code_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    ns: dict[str, Any] = {"np": np}
+    exec(  # the starter code of the lesson: return the scores unchanged
+        "def softmax(scores):\n    return scores\n", ns
+    )
+    assert_fails(capsys, check_softmax(ns["softmax"]), "returned the scores unchanged")
+
+
+def test_softmax_textbook_formula_overflows(capsys: pytest.CaptureFixture[str]) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ok = check_softmax(_exp_over_sum)
+    assert_fails(capsys, ok, "softmax([1000. 1001. 1002.]) gave [nan nan nan]",
+                 "np.exp(1000.0) is inf", "scores.max()")
+    assert not caught, "the overflow warnings of the learner's np.exp reach the notebook"
+
+
+def test_softmax_subtracting_the_smallest_score_fails_far_apart(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def minus_min(scores: np.ndarray) -> np.ndarray:
+        exp_scores = np.exp(scores - scores.min())
+        return exp_scores / exp_scores.sum()
+
+    assert_fails(capsys, check_softmax(minus_min), "softmax([-800.    0.  800.])",
+                 "Subtract the largest score")
+
+
+def test_softmax_without_normalising(capsys: pytest.CaptureFixture[str]) -> None:
+    assert_fails(capsys, check_softmax(np.exp), "sum to 11.2125, not 1",
+                 "np.exp(scores).sum()")
+
+
+def test_softmax_without_exp(capsys: pytest.CaptureFixture[str]) -> None:
+    ok = check_softmax(lambda s: s / s.sum())
+    assert_fails(capsys, ok, "divided the scores by their sum", "np.exp")
+
+
+def test_softmax_wrong_values_that_sum_to_1(capsys: pytest.CaptureFixture[str]) -> None:
+    ok = check_softmax(lambda s: np.full(s.shape, 1 / s.size))
+    assert_fails(capsys, ok, "should be [0.659 0.242 0.099]", "sum to 1 but")
+
+
+def test_softmax_in_place_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    def in_place(scores: np.ndarray) -> np.ndarray:
+        scores -= scores.max()
+        exp_scores = np.exp(scores)
+        return exp_scores / exp_scores.sum()
+
+    assert_fails(capsys, check_softmax(in_place), "changed the scores it was given")
+
+
+def test_softmax_with_math_exp(capsys: pytest.CaptureFixture[str]) -> None:
+    ok = check_softmax(lambda s: math.exp(s))
+    assert_fails(capsys, ok, "raised TypeError", "use np.exp")
+
+
+def test_softmax_math_exp_per_element_overflows(capsys: pytest.CaptureFixture[str]) -> None:
+    def per_element(scores: np.ndarray) -> np.ndarray:
+        exps = [math.exp(s) for s in scores]
+        return np.array(exps) / sum(exps)
+
+    assert_fails(capsys, check_softmax(per_element), "OverflowError", "scores.max()")
+
+
+@pytest.mark.parametrize(
+    ("func", "fragment"),
+    [
+        (lambda s: np.exp(s - s.max()).sum(), "yours has shape (): one number"),
+        (lambda s: (np.exp(s) / np.exp(s).sum())[None, :], "yours has shape (1, 3)"),
+        (lambda s: None, "returned None"),
+        (lambda s: "probabilities", "NumPy array of numbers"),
+        (lambda s: 1 / 0, "raised ZeroDivisionError"),
+    ],
+)
+def test_softmax_broken_functions_give_messages(
+    capsys: pytest.CaptureFixture[str], func: Any, fragment: str
+) -> None:
+    assert_fails(capsys, check_softmax(func), fragment)
+
+
+@pytest.mark.parametrize("value", [None, np.array([0.7, 0.2, 0.1]), "softmax"])
+def test_softmax_not_a_function(capsys: pytest.CaptureFixture[str], value: Any) -> None:
+    assert_fails(capsys, check_softmax(value), "check_softmax(softmax)")
+
+
+# Exercise 4: CIFAR-10 iterations --------------------------------------------
 
 
 def test_cifar10_solution_passes(capsys: pytest.CaptureFixture[str]) -> None:
-    ns = run_solution(NB00, 3)
+    ns = run_solution(NB00, 4)
     ok = check_cifar10_iterations(ns["n_train"], ns["iterations_per_epoch"], ns["total_updates"])
     out = assert_passes(capsys, ok)
     assert "704 iterations per epoch" in out
@@ -278,12 +402,83 @@ LESSON_01 = "01_mnist_cnn.ipynb"
 
 
 def test_lesson_01_solutions_pass(capsys: pytest.CaptureFixture[str]) -> None:
-    assert set(solutions(LESSON_01)) == {1, 2}
+    assert set(solutions(LESSON_01)) == {1, 2, 3}
     ns = run_solution(LESSON_01, 1)
     assert_passes(capsys, exercises.check_conv_params(ns["second_conv_params"]))
     ns = run_solution(LESSON_01, 2)
     assert_passes(capsys, exercises.check_feature_map_shapes(ns["sizes_after_each_layer"],
                                                              ns["flattened_length"]))
+    ns = _lesson_01_run(solutions(LESSON_01)[3])
+    out = assert_passes(capsys, exercises.check_same_padding_cnn(ns["my_model"]))
+    assert "7 layers, output shape (None, 10), 50,186 parameters" in out
+
+
+def _lesson_01_run(code: str) -> dict[str, Any]:
+    """Run lesson 01 code with the names its setup cell defines."""
+    import contextlib
+    import io
+
+    import keras
+
+    namespace: dict[str, Any] = {"keras": keras, "layers": keras.layers, "np": np,
+                                 "check_same_padding_cnn": exercises.check_same_padding_cnn}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(code, LESSON_01, "exec"), namespace)
+    return namespace
+
+
+def test_lesson_01_build_it_starter_runs_and_says_what_is_missing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import nbformat
+    from exercise_helpers import NOTEBOOKS
+
+    nb = nbformat.read(NOTEBOOKS / LESSON_01, as_version=4)
+    (starter,) = [c.source for c in nb.cells
+                  if c.cell_type == "code" and "= check_same_padding_cnn(" in c.source]
+    ns = _lesson_01_run(starter)
+    assert ns["passed"] is False
+    assert_fails(capsys, exercises.check_same_padding_cnn(ns["my_model"]),
+                 "the description's layers 2–7", "add them after your layer 1, Rescaling(1/255)",
+                 "starting with Conv2D(32, 3, padding='same', activation='relu')")
+
+
+@pytest.mark.parametrize("body, fragments", [
+    ("layers.Conv2D(32, 3, activation='relu'), layers.MaxPooling2D(),"
+     "layers.Conv2D(64, 3, activation='relu'), layers.MaxPooling2D(), layers.Flatten(),"
+     "layers.Dense(10, activation='softmax')",
+     ("layer 2 is Conv2D(32, 3, activation='relu'), expected Conv2D(32, 3, padding='same', "
+      "activation='relu') (padding is 'valid', expected 'same')",
+      "layer 4 is Conv2D(64, 3, activation='relu'), expected",
+      "your model has 34,826 parameters, expected 50,186")),
+    ("layers.Conv2D(32, 3, padding='same', activation='relu'), layers.MaxPooling2D(),"
+     "layers.Conv2D(64, 3, padding='same', activation='relu'), layers.MaxPooling2D(),"
+     "layers.Flatten(), layers.Dense(128, activation='relu'),"
+     "layers.Dense(10, activation='softmax')",
+     ("your layer 7, Dense(128, activation='relu'), is not in the description: remove it",
+      "your model has 421,642 parameters, expected 50,186")),
+    ("layers.Conv2D(32, 3, padding='same', activation='relu'),"
+     "layers.Conv2D(64, 3, padding='same', activation='relu'), layers.MaxPooling2D(),"
+     "layers.MaxPooling2D(), layers.Flatten(), layers.Dense(10, activation='softmax')",
+     ("layer 3 is Conv2D(64, 3, padding='same', activation='relu'), expected MaxPooling2D()",
+      "layer 4 is MaxPooling2D(), expected Conv2D(64, 3, padding='same', activation='relu')")),
+])
+def test_lesson_01_build_it_mistakes(capsys: pytest.CaptureFixture[str], body: str,
+                                     fragments: tuple[str, ...]) -> None:
+    code = ("my_model = keras.Sequential([keras.Input(shape=(28, 28, 1), dtype='uint8'), "
+            f"layers.Rescaling(1 / 255), {body}])")
+    ns = _lesson_01_run(code)
+    assert_fails(capsys, exercises.check_same_padding_cnn(ns["my_model"]), *fragments)
+
+
+@pytest.mark.parametrize("value, fragment", [
+    (None, "Your model is None"),
+    ([], "You passed a list of layers"),
+    ("my_model", "not a Keras model"),
+])
+def test_lesson_01_build_it_needs_a_model(capsys: pytest.CaptureFixture[str], value: Any,
+                                          fragment: str) -> None:
+    assert_fails(capsys, exercises.check_same_padding_cnn(value), fragment)
 
 
 def test_conv_params_matches_keras(capsys: pytest.CaptureFixture[str]) -> None:

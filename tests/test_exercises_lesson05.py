@@ -16,14 +16,15 @@ from exercise_helpers import assert_fails, assert_passes, run_solution, solution
 from course_utils.exercises import (
     check_goes_to_validation,
     check_image_size_for,
+    check_pipeline,
     check_scan_reading,
 )
 
 NB05 = "05_custom_folder_dataset.ipynb"
 
 
-def test_lesson05_has_three_checked_solutions() -> None:
-    assert sorted(solutions(NB05)) == [1, 2, 3]
+def test_lesson05_has_four_checked_solutions() -> None:
+    assert sorted(solutions(NB05)) == [1, 2, 3, 4]
 
 
 # Exercise 1: read a scan report ---------------------------------------------------
@@ -212,9 +213,208 @@ def test_goes_to_validation_not_a_function(capsys: pytest.CaptureFixture[str]) -
                  "check_goes_to_validation(goes_to_validation)")
 
 
+# Exercise 4: make_pipeline -----------------------------------------------------------
+
+
+def test_pipeline_solution_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    ns = run_solution(NB05, 4)
+    out = assert_passes(capsys, check_pipeline(ns["make_pipeline"]))
+    assert "batches of 32" in out and "cached" in out
+
+
+def _lesson_functions(*names: str) -> dict[str, Any]:
+    """Define the lesson's own functions ``names`` (from its code cells), nothing else."""
+    import ast
+
+    import nbformat
+    import tensorflow as tf
+    from exercise_helpers import NOTEBOOKS
+
+    import course_utils
+
+    nb = nbformat.read(NOTEBOOKS / NB05, as_version=4)
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "def " in cell.source:
+            tree = ast.parse(cell.source)
+            found += [node for node in tree.body
+                      if isinstance(node, ast.FunctionDef) and node.name in names]
+    assert sorted(node.name for node in found) == sorted(names)
+    namespace: dict[str, Any] = {"tf": tf, "np": np, "course_utils": course_utils,
+                                 "BATCH_SIZE": 32}
+    exec(compile(ast.Module(body=found, type_ignores=[]), NB05, "exec"), namespace)
+    return namespace
+
+
+def _epoch(dataset: Any) -> tuple[list[bytes], list[int]]:
+    images, labels = [], []
+    for batch_images, batch_labels in dataset:
+        images += [image.tobytes() for image in batch_images.numpy()]
+        labels += batch_labels.numpy().tolist()
+    return images, labels
+
+
+def test_the_lessons_training_pipeline_reshuffles_every_epoch(tmp_path: Any) -> None:
+    """Two epochs of the lesson's pipeline: the same images, in a different order, in batches."""
+    from PIL import Image
+
+    from course_utils.folders import load_image_folder
+
+    rng = np.random.default_rng(5)
+    for c, name in enumerate(["a", "b", "c"]):
+        (tmp_path / name).mkdir()
+        for i in range(30):
+            pixels = rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)
+            Image.fromarray(pixels).save(tmp_path / name / f"{c}_{i:02}.png")
+    train, val = load_image_folder(tmp_path, (12, 16), batch_size=None, validation_split=0.2,
+                                   seed=1, verbose=False)
+    prepare = _lesson_functions("to_uint8", "prepare")["prepare"]
+    train_ds, val_ds = prepare(train, shuffle=True), prepare(val)
+    assert train_ds.element_spec[0].dtype.name == "uint8"
+    assert train_ds.element_spec[0].shape.as_list() == [None, 12, 16, 3]
+
+    first, first_labels = _epoch(train_ds)
+    second, second_labels = _epoch(train_ds)
+    assert len(first) == 72 and len(set(first)) == 72
+    assert first != second and first_labels != second_labels  # a new order every epoch
+    assert sorted(first) == sorted(second)  # of the same images
+    batches = [first[i:i + 32] for i in range(0, 72, 32)]
+    assert all(batch != second[i * 32:(i + 1) * 32] for i, batch in enumerate(batches))
+    assert _epoch(val_ds) == _epoch(val_ds)  # validation: one fixed order
+
+
+def test_the_lessons_pipeline_passes_the_exercise_check(capsys: pytest.CaptureFixture[str]) -> None:
+    prepare = _lesson_functions("to_uint8", "prepare")["prepare"]
+    assert_passes(capsys, check_pipeline(lambda ds: prepare(ds, shuffle=True)))
+    # the validation pipeline is not shuffled, which is what the check says
+    assert_fails(capsys, check_pipeline(prepare), "same order in every epoch", ".shuffle(")
+
+
+def _u8(image: Any, label: Any) -> tuple[Any, Any]:
+    import tensorflow as tf
+
+    return tf.cast(image, tf.uint8), label
+
+
+def _pipelines() -> dict[str, Any]:
+    """Typical mistakes, each a variation of the right pipeline."""
+    import tensorflow as tf
+
+    auto = tf.data.AUTOTUNE
+
+    def right(ds: Any) -> Any:
+        return ds.map(_u8).cache().shuffle(len(ds)).batch(32).prefetch(auto)
+
+    return {
+        "right": right,
+        "unchanged": lambda ds: ds,
+        "no cast": lambda ds: ds.cache().shuffle(100).batch(32).prefetch(auto),
+        "divided": lambda ds: ds.map(lambda x, y: (x / 255, y)).cache().shuffle(100).batch(32),
+        "convert_image_dtype": lambda ds: ds.map(
+            lambda x, y: (tf.image.convert_image_dtype(x, tf.uint8, saturate=True), y)
+        ).cache().shuffle(100).batch(32).prefetch(auto),
+        "labels dropped": lambda ds: ds.map(lambda x, y: tf.cast(x, tf.uint8)).batch(32),
+        "not batched": lambda ds: ds.map(_u8).cache().shuffle(100).prefetch(auto),
+        "batched twice": lambda ds: ds.map(_u8).cache().shuffle(100).batch(32).batch(2),
+        "batches of 16": lambda ds: ds.map(_u8).cache().shuffle(100).batch(16).prefetch(auto),
+        "drop_remainder": lambda ds: ds.map(_u8).cache().shuffle(100).batch(
+            32, drop_remainder=True).prefetch(auto),
+        "take": lambda ds: ds.map(_u8).take(50).cache().shuffle(50).batch(32).prefetch(auto),
+        "repeat": lambda ds: ds.map(_u8).cache().shuffle(100).batch(32).repeat(),
+        "repeat twice": lambda ds: ds.map(_u8).cache().repeat(2).shuffle(200).batch(32),
+        "no cache": lambda ds: ds.map(_u8).shuffle(100).batch(32).prefetch(auto),
+        "shuffle before cache": lambda ds: ds.map(_u8).shuffle(100).cache().batch(32).prefetch(
+            auto),
+        "no reshuffle": lambda ds: ds.map(_u8).cache().shuffle(
+            100, reshuffle_each_iteration=False).batch(32).prefetch(auto),
+        "no shuffle": lambda ds: ds.map(_u8).cache().batch(32).prefetch(auto),
+        "shuffle after batch": lambda ds: ds.map(_u8).cache().batch(32).shuffle(4).prefetch(
+            auto),
+        "small buffer": lambda ds: ds.map(_u8).cache().shuffle(8).batch(32).prefetch(auto),
+        "no prefetch": lambda ds: ds.map(_u8).cache().shuffle(100).batch(32),
+        "prefetch before batch": lambda ds: ds.map(_u8).cache().shuffle(100).prefetch(
+            auto).batch(32),
+        "cast after cache": lambda ds: ds.cache().map(_u8).shuffle(100).batch(32).prefetch(auto),
+    }
+
+
+def test_pipeline_right_answer_with_options_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    import tensorflow as tf
+
+    right = _pipelines()["right"]
+    assert_passes(capsys, check_pipeline(lambda ds: right(ds).with_options(tf.data.Options())))
+    assert_passes(capsys, check_pipeline(
+        lambda ds: ds.map(_u8).cache().shuffle(1000, seed=3).batch(32).prefetch(1)))
+
+
+@pytest.mark.parametrize(
+    ("mistake", "fragments"),
+    [
+        ("unchanged", ("images are float32", "tf.uint8", "before .cache()")),
+        ("no cast", ("images are float32",)),
+        ("divided", ("images are float32", "Do not divide by 255")),
+        ("convert_image_dtype", ("pixel values or labels changed", "tf.cast")),
+        ("labels dropped", ("pair (images, labels)",)),
+        ("not batched", ("not in batches", ".batch(32)")),
+        ("batched twice", ("batched twice",)),
+        ("batches of 16", ("batches hold 16 images", "32")),
+        ("drop_remainder", ("96 of the 100", "drop_remainder=True")),
+        ("take", ("only 50 of the 100", ".take(")),
+        ("repeat", ("never ends", ".repeat()")),
+        ("repeat twice", ("200 images", ".repeat()")),
+        ("no cache", ("read from the source again", ".cache()")),
+        ("shuffle before cache", ("same shuffled order", "shuffle after .cache()")),
+        ("no reshuffle", ("same shuffled order", "reshuffle_each_iteration=False")),
+        ("no shuffle", ("same order in every epoch", "add .shuffle(...) after .cache()")),
+        ("shuffle after batch", ("same batches", "after .batch()")),
+        ("small buffer", ("shuffle buffer is small", "len(ds)")),
+        ("no prefetch", ("end with .prefetch(tf.data.AUTOTUNE)",)),
+        ("prefetch before batch", ("last step", "after .batch()")),
+        ("cast after cache", ("cache stores float32", "before .cache()")),
+    ],
+)
+def test_pipeline_typical_mistakes(capsys: pytest.CaptureFixture[str], mistake: str,
+                                   fragments: tuple[str, ...]) -> None:
+    assert_fails(capsys, check_pipeline(_pipelines()[mistake]), *fragments)
+
+
+@pytest.mark.parametrize(
+    ("func", "fragments"),
+    [
+        (lambda ds: None, ("returned None", "return ds")),
+        (lambda ds: [ds], ("returned a list", "tf.data.Dataset")),
+        (lambda ds: ds.batch(int("thirty-two")), ("raised ValueError",)),
+        (lambda: None, ("raised TypeError",)),
+    ],
+)
+def test_pipeline_wrong_functions(capsys: pytest.CaptureFixture[str], func: Any,
+                                  fragments: tuple[str, ...]) -> None:
+    assert_fails(capsys, check_pipeline(func), *fragments)
+
+
+def test_pipeline_not_a_function(capsys: pytest.CaptureFixture[str]) -> None:
+    assert_fails(capsys, check_pipeline("ds.cache()"), "check_pipeline(make_pipeline)")
+
+
+def test_pipeline_check_survives_a_dataset_that_fails_to_read(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import tensorflow as tf
+
+    def broken(ds: Any) -> Any:
+        def fail(image: Any, label: Any) -> tuple[Any, Any]:
+            tf.debugging.assert_less(tf.reduce_max(image), 0.0, message="boom")
+            return tf.cast(image, tf.uint8), label
+        return ds.map(fail).cache().shuffle(100).batch(32).prefetch(1)
+
+    assert_fails(capsys, check_pipeline(broken), "could not read your dataset",
+                 "InvalidArgumentError")
+
+
 def test_checks_never_raise(capsys: pytest.CaptureFixture[str]) -> None:
     for value in (None, math.nan, [], object()):
         assert check_scan_reading(value, value, value) is False
         assert check_image_size_for(value) is False
         assert check_goes_to_validation(value) is False
+        assert check_pipeline(value) is False
+        assert check_pipeline(lambda ds, v=value: v) is False
     capsys.readouterr()

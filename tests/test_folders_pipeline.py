@@ -176,3 +176,52 @@ def test_a_scan_with_a_lower_pixel_limit_skips_the_large_images(
     assert sorted(Path(p).relative_to(clean).as_posix() for p in ds.file_paths) == sorted(kept)
     assert sum(1 for _ in ds) == len(kept)
     assert f"skipped {24 - len(kept)} problem files" in capsys.readouterr().out
+
+
+def _number(path: str) -> int:
+    """The file's number in the clean folder: <class>_<number>.<ext>."""
+    return int(Path(path).stem.split("_")[1])
+
+
+def test_a_function_as_validation_split_keeps_groups_together(
+        clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def in_validation(path: str) -> bool:  # group = the file's number: every third one
+        return _number(path) % 3 == 0
+
+    train, val = load_image_folder(clean, (10, 12), batch_size=None, seed=7,
+                                   validation_split=in_validation)
+    assert all(in_validation(p) for p in val.file_paths)
+    assert not any(in_validation(p) for p in train.file_paths)
+    everything = load_image_folder(clean, (10, 12), batch_size=None, seed=7, verbose=False)
+    # the same shuffled file list as without a split, only divided by the function
+    assert val.file_paths == [p for p in everything.file_paths if in_validation(p)]
+    assert train.file_paths == [p for p in everything.file_paths if not in_validation(p)]
+    assert train.class_names == val.class_names == ["daisy", "rose", "tulip"]
+    assert train.element_spec == val.element_spec == everything.element_spec
+    n_val = len(val.file_paths)
+    assert capsys.readouterr().out == (
+        f"flowers: 24 usable images in 3 classes, {24 - n_val} for training and {n_val} for "
+        f"validation; nothing skipped\n")
+    # validation yields its files in their order; the labels match the class folders
+    labels = [int(label) for _, label in val]
+    names = ["daisy", "rose", "tulip"]
+    assert labels == [names.index(Path(p).relative_to(clean).parts[0]) for p in val.file_paths]
+    assert sum(1 for _ in train) == 24 - n_val
+
+
+def test_a_function_as_validation_split_works_with_batches_and_no_shuffle(clean: Path) -> None:
+    train, val = load_image_folder(clean, 8, batch_size=4, shuffle=False, verbose=False,
+                                   validation_split=lambda p: "rose" in Path(p).parts)
+    assert [Path(p).relative_to(clean).parts[0] for p in val.file_paths] == ["rose"] * 8
+    assert {Path(p).relative_to(clean).parts[0] for p in train.file_paths} == {"daisy", "tulip"}
+    assert _epoch(val)[1].tolist() == [1] * 8
+
+
+@pytest.mark.parametrize(("in_validation", "side"), [(lambda p: False, "training"),
+                                                     (lambda p: True, "validation"),
+                                                     (lambda p: None, "training")])
+def test_a_function_that_sends_everything_to_one_side_is_one_clear_sentence(
+        clean: Path, in_validation: object, side: str) -> None:
+    with pytest.raises(ValueError, match=f"^Your validation_split function sends every image "
+                                         f"to {side}: it should return True for some paths"):
+        load_image_folder(clean, 8, validation_split=in_validation, verbose=False)

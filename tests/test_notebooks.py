@@ -151,3 +151,107 @@ def test_lesson_shows_its_explorer_with_a_static_picture(lesson: str) -> None:
     # the stored run keeps the widget view and a PNG for static viewers (GitHub, nbconvert)
     assert any("image/png" in b and "application/vnd.jupyter.widget-view+json" in b
                for b in bundles), "the explorer cell has no stored picture"
+
+
+# ------------------------------------------------------------- what the stored outputs show
+
+# Folders of the computer that ran the lesson, and TensorFlow's C++ log lines. The notices
+# TensorFlow prints while it loads ("oneDNN custom operations", "Could not find cuda drivers",
+# absl's "All log messages before absl::InitializeLog()") survive TF_CPP_MIN_LOG_LEVEL; lesson
+# 00 explains them once.
+MACHINE_PATH = re.compile(
+    r"(?<![\w.~$])(/tmp/|/var/folders/|/home/|/root/|/Users/|/work/|/opt/|/usr/|/private/"
+    r"|[A-Za-z]:\\\\|site-packages|\.venv/)"
+)
+TF_CPP_LOG = re.compile(
+    r"cuInit|NodeDef mentions|use_unbounded_threadpool|local_rendezvous|"
+    r"^[EW]\d{4} \d\d:\d\d:\d\d", re.M
+)
+
+
+def _output_texts(cell: nbformat.NotebookNode) -> list[str]:
+    texts = []
+    for out in cell.get("outputs", []):
+        if "text" in out:
+            texts.append(str(out["text"]))
+        for mime in ("text/plain", "text/html", "text/markdown"):
+            if mime in out.get("data", {}):
+                texts.append(str(out["data"][mime]))
+        if out.get("output_type") == "error":
+            texts.append("\n".join(out.get("traceback", [])))
+    return texts
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_stored_outputs_hold_no_machine_paths_or_tensorflow_log_lines(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for text in _output_texts(cell):
+            path_hit = MACHINE_PATH.search(text)
+            assert not path_hit, (
+                f"a stored output shows a folder of the computer that ran it "
+                f"({text[max(0, path_hit.start() - 40):path_hit.end() + 40]!r}): print "
+                f"course_utils.short_path(...) instead\ncell:\n{cell.source[:200]}"
+            )
+            log_hit = TF_CPP_LOG.search(text)
+            assert not log_hit, (
+                f"a stored output holds a TensorFlow C++ log line "
+                f"({text[log_hit.start():log_hit.start() + 80]!r}): import course_utils "
+                f"before TensorFlow (it sets TF_CPP_MIN_LOG_LEVEL)\ncell:\n{cell.source[:200]}"
+            )
+
+
+def test_the_output_patterns_catch_what_they_should() -> None:
+    assert MACHINE_PATH.search("Files go to: /tmp/measure-06/saved_models")
+    assert MACHINE_PATH.search("/work/main/.venv/lib/python3.11/site-packages/keras/x.py:869")
+    assert not MACHINE_PATH.search("Data directory: ~/.cache/cnn-course")
+    assert not MACHINE_PATH.search("Data directory: $COURSE_DATA_DIR/blood_cells/TRAIN")
+    assert not MACHINE_PATH.search("saved_models/lesson06/best.keras, 1/255 and 3/4")
+    assert TF_CPP_LOG.search("E0000 00:00:1796 cuda_platform.cc:52] failed call to cuInit")
+    assert TF_CPP_LOG.search("W0000 00:00:17 local_rendezvous.cc:412] Local rendezvous")
+    assert not TF_CPP_LOG.search("Epoch 1/8 - 27s - accuracy: 0.5012")
+
+
+IMPORTS_TENSORFLOW = re.compile(r"^\s*(import|from)\s+(tensorflow|keras)\b", re.M)
+IMPORTS_COURSE_UTILS = re.compile(r"^\s*(import|from)\s+course_utils\b", re.M)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_course_utils_is_imported_before_tensorflow(path: Path) -> None:
+    """``import course_utils`` silences TensorFlow's C++ log only if it comes first."""
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code"
+                     and "google.colab" not in c.source)
+    tf_import = IMPORTS_TENSORFLOW.search(code)
+    ours = IMPORTS_COURSE_UTILS.search(code)
+    assert ours, "the lesson never imports course_utils"
+    assert tf_import is None or ours.start() < tf_import.start(), (
+        f"{tf_import.group(0).strip()!r} comes before the first course_utils import"
+    )
+
+
+# ------------------------------------------------------- numbers in prose match the outputs
+
+# In markdown, a number taken from an output is marked with <!--out--> right after it:
+# "the validation accuracy ends at 0.8214<!--out-->". The mark is invisible when rendered.
+MARKED_NUMBER = re.compile(r"([-+−]?[\d][\d.,]*%?)\s*<!--out-->")
+
+
+def _marked_numbers(markdown: str) -> list[str]:
+    return [m.rstrip(".,") for m in MARKED_NUMBER.findall(markdown)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_marked_numbers_in_prose_match_the_stored_outputs(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    outputs = "\n".join(t for c in nb.cells if c.cell_type == "code" for t in _output_texts(c))
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    stray = markdown.count("<!--out-->") - len(MARKED_NUMBER.findall(markdown))
+    assert stray == 0, f"{stray} <!--out--> mark(s) do not follow a number"
+    missing = [n for n in _marked_numbers(markdown) if n not in outputs]
+    assert not missing, f"numbers in the prose that no stored output prints: {missing}"
+
+
+def test_marked_numbers_are_found_as_written() -> None:
+    text = "ends at 0.8214<!--out-->, with 1,234<!--out--> images and 35.6%<!--out-->."
+    assert _marked_numbers(text) == ["0.8214", "1,234", "35.6%"]

@@ -1,4 +1,8 @@
-"""Checks for the exercises of lesson 00."""
+"""Checks for the exercises of lesson 00: arrays and epoch arithmetic.
+
+The checks of the functions a learner writes (relu, sigmoid, softmax) are in
+``lesson00_activations``.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ import numpy as np
 
 from ._common import as_float_array, call, is_number, kind, not_callable, report, show
 
-__all__ = ["check_cifar10_iterations", "check_relu", "check_sigmoid", "check_standardize"]
+__all__ = ["check_cifar10_iterations", "check_standardize"]
 
-# Exercise 3 of lesson 00: CIFAR-10 has 50,000 training images.
+# Exercise 4 of lesson 00: CIFAR-10 has 50,000 training images.
 CIFAR10_TRAIN_IMAGES = 50_000
 CIFAR10_VALIDATION_FRACTION = 0.1
 CIFAR10_BATCH_SIZE = 64
@@ -122,140 +126,12 @@ def check_standardize(standardize: Callable[[np.ndarray], Any]) -> bool:
     return report(False, message)
 
 
-def _check_activation(
-    name: str,
-    func: Any,
-    reference: Callable[[np.ndarray], np.ndarray],
-    numbers: list[float],
-    array_hint: str,
-) -> tuple[bool, str]:
-    """Test an element-wise activation function against ``reference``.
-
-    Returns ``(ok, message)``; the message says what is wrong when ok is False.
-    """
-    problem = not_callable(f"check_{name}", name, func)
-    if problem:
-        return False, problem
-
-    # 1. Single numbers.
-    for z in numbers:
-        expected = float(reference(np.array(z)))
-        result, problem = call(f"{name}({z})", func, z)
-        if problem:
-            return False, problem
-        if result is None:
-            return False, f"{name}({z}) returned None: did you forget `return`?"
-        value = as_float_array(result)
-        if value is None or value.shape != ():
-            return False, f"{name}({z}) should return one number, yours gave {show(result)}"
-        if not math.isclose(float(value), expected, rel_tol=1e-6, abs_tol=1e-6):
-            return False, (
-                f"{name}({z}) should be {show(expected)}, yours gave {show(float(value))}"
-            )
-
-    # 2. A whole array at once: element by element, same shape, input untouched.
-    z = np.array([[-3.0, -0.5, 0.0], [0.5, 2.0, 4.0]])
-    z_given = z.copy()
-    expected_values = reference(z)
-    result, problem = call(f"{name}(array)", func, z_given)
-    if problem:
-        return False, f"{problem}. {name} must work on arrays too. {array_hint}"
-    if result is None:
-        return False, f"{name}(array) returned None: did you forget `return`?"
-    values = as_float_array(result)
-    if values is None:
-        return False, f"{name}(array) should return an array, yours gave {show(result)}"
-    if values.shape != z.shape:
-        return False, (
-            f"{name} of an array of shape {z.shape} gave shape {values.shape}: it should "
-            f"work element by element and keep the shape. {array_hint}"
-        )
-    if not np.allclose(values, expected_values, rtol=1e-6, atol=1e-6):
-        return False, (
-            f"{name} gives wrong values for an array.\n"
-            f"   input:     {show(z.ravel())}\n"
-            f"   expected:  {show(expected_values.ravel())}\n"
-            f"   yours:     {show(values.ravel())}"
-        )
-    if not np.array_equal(z_given, z):
-        return False, (
-            f"the values are right, but {name} changed its input array in place. "
-            f"Return a new array instead. {array_hint}"
-        )
-    return True, ""
-
-
-def _gives(func: Callable[[Any], Any], z: float, value: float) -> bool:
-    """True when ``func(z)`` runs and returns (close to) ``value``."""
-    result, problem = call("", func, z)
-    number = as_float_array(result)
-    if problem or number is None or number.shape != ():
-        return False
-    return math.isclose(float(number), value, rel_tol=1e-6, abs_tol=1e-6)
-
-
-def _relu_reference(z: np.ndarray) -> np.ndarray:
-    return np.maximum(0.0, z)
-
-
-def _sigmoid_reference(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def check_relu(relu: Callable[[Any], Any]) -> bool:
-    """Check your ``relu(z)`` function (lesson 00, exercise 2).
-
-    ReLU returns ``z`` when ``z`` is positive and 0 otherwise. Your function
-    must work on a single number (``relu(-2.0)`` is 0.0, ``relu(3.0)`` is 3.0)
-    and on a whole NumPy array at once, element by element, returning an array
-    of the same shape without changing its input.
-
-    Pass the function itself: ``check_relu(relu)``.
-    Prints what is right or wrong and returns True or False.
-    """
-    ok, message = _check_activation(
-        "relu",
-        relu,
-        _relu_reference,
-        numbers=[-2.0, 0.0, 3.0],
-        array_hint="np.maximum(0, z) works on numbers and arrays alike.",
-    )
-    if ok:
-        message = "relu keeps positive inputs and turns negative ones into 0."
-    return report(ok, message)
-
-
-def check_sigmoid(sigmoid: Callable[[Any], Any]) -> bool:
-    """Check your ``sigmoid(z)`` function (lesson 00, exercise 2).
-
-    The sigmoid is ``1 / (1 + e**(-z))``: it squeezes any number into the
-    range 0 to 1, and ``sigmoid(0.0)`` is 0.5. Your function must work on a
-    single number and on a whole NumPy array at once, element by element.
-
-    Pass the function itself: ``check_sigmoid(sigmoid)``.
-    Prints what is right or wrong and returns True or False.
-    """
-    expected_2 = float(_sigmoid_reference(np.array(2.0)))
-    ok, message = _check_activation(
-        "sigmoid",
-        sigmoid,
-        _sigmoid_reference,
-        numbers=[0.0, 2.0, -2.0],
-        array_hint="Use np.exp (not math.exp), which works on whole arrays.",
-    )
-    if ok:
-        message = "sigmoid squeezes every input into the range 0 to 1, with sigmoid(0) = 0.5."
-    elif message.startswith("sigmoid(2.0) should be") and _gives(sigmoid, 2.0, 1.0 - expected_2):
-        message += ". Check the sign inside the exponent: it is e**(-z), with a minus"
-    return report(ok, message)
-
-
 def check_cifar10_iterations(
     n_train: Any,
     iterations_per_epoch: Any,
     total_updates: Any,
 ) -> bool:
-    """Check your epoch arithmetic for CIFAR-10 (lesson 00, exercise 3).
+    """Check your epoch arithmetic for CIFAR-10 (lesson 00, exercise 4).
 
     CIFAR-10 has 50,000 training images. You hold out 10% of them for
     validation, train with batches of 64 images for 20 epochs, and compute:

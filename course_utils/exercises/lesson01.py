@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ._common import as_int, kind, report, show
+from .model_check import check_model
 
-__all__ = ["check_conv_params", "check_feature_map_shapes"]
-
+__all__ = ["check_conv_params", "check_feature_map_shapes", "check_same_padding_cnn"]
 
 
 def check_conv_params(answer: Any) -> bool:
@@ -74,3 +74,37 @@ def check_feature_map_shapes(sizes: Any, flattened_length: Any) -> bool:
             f"{show(flattened_length)}: it is height × width × feature maps.",
         )
     return report(True, "28 → 26 → 13 → 11 → 5, and 5·5·64 = 1,600 values after Flatten.")
+
+
+def _same_padding_cnn() -> Any:
+    """The model Exercise 3 describes, built from its table."""
+    import keras
+    from keras import layers
+
+    return keras.Sequential([
+        keras.Input(shape=(28, 28, 1), dtype="uint8"),
+        layers.Rescaling(1 / 255),
+        layers.Conv2D(32, 3, padding="same", activation="relu"),
+        layers.MaxPooling2D(),
+        layers.Conv2D(64, 3, padding="same", activation="relu"),
+        layers.MaxPooling2D(),
+        layers.Flatten(),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
+def check_same_padding_cnn(model: Any) -> bool:
+    """Check Exercise 3 of lesson 01: the model you built from the description.
+
+    The description: ``keras.Input`` of 28×28×1 ``uint8`` images, then
+    ``Rescaling(1/255)``; ``Conv2D`` with 32 filters of 3×3, ``padding="same"``
+    and ReLU; ``MaxPooling2D`` (2×2); ``Conv2D`` with 64 filters, the same way;
+    ``MaxPooling2D``; ``Flatten``; and ``Dense(10)`` with softmax. Pass your
+    model (it need not be trained)::
+
+        passed = check_same_padding_cnn(my_model)
+
+    The check compares the layer types in order, each layer's settings, the
+    output shapes and the number of parameters, and says what differs.
+    """
+    return check_model(model, _same_padding_cnn)

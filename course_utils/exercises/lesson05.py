@@ -1,4 +1,7 @@
-"""Checks for the exercises of lesson 05 (your own image folder: blood cells)."""
+"""Checks for the exercises of lesson 05 (your own image folder: blood cells).
+
+Exercise 4 (a ``tf.data`` pipeline) is checked in ``lesson05_pipeline``.
+"""
 
 from __future__ import annotations
 
@@ -219,3 +222,4 @@ def check_goes_to_validation(goes_to_validation: Any) -> bool:
                                  f"{digits}")
     return report(True, "every copy of a source cell lands on the same side, and a fifth of "
                         "the cells (0, 5, 10, ...) go to validation.")
+

@@ -11,7 +11,7 @@ TensorFlow is imported when you call it, not when you import this module.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -29,7 +29,7 @@ def load_image_folder(
     path: str | os.PathLike[str],
     image_size: int | tuple[int, int],
     batch_size: int | None = 32,
-    validation_split: float | None = None,
+    validation_split: float | Callable[[str], bool] | None = None,
     seed: int | None = 42,
     *,
     shuffle: bool = True,
@@ -51,13 +51,26 @@ def load_image_folder(
     ``class_names`` and ``file_paths``, as Keras' has. It prints one line:
     how many images it uses and how many files it skipped.
 
+    ``validation_split`` can also be a function, which Keras cannot do: it
+    gets each image's path (as in ``file_paths``) and returns True for the
+    images that go to validation. Use it to split by group, so that all the
+    photos of one object, patient or scene land on the same side::
+
+        def in_validation(path):  # files <patient>_<photo>.jpg: every fifth patient
+            return int(os.path.basename(path).split("_")[0]) % 5 == 0
+
+        train_ds, val_ds = load_image_folder("scans", (90, 120),
+                                             validation_split=in_validation)
+
     Args:
         path: the dataset folder, the one that holds the class folders.
         image_size: ``(height, width)`` to resize every image to (height first,
             as in Keras), or one number for a square.
         batch_size: images per batch (None: single images, no batches).
         validation_split: the fraction of the images to keep for validation,
-            between 0 and 1, or None for no validation set.
+            between 0 and 1; or a function of an image's path that returns
+            True for the images that go to validation; or None for no
+            validation set.
         seed: the seed for shuffling and splitting (None: a random one).
         shuffle: False keeps the files in folder order (use it for a test set).
         scan: a ``FolderScan`` of ``path`` you already made with
@@ -104,19 +117,41 @@ def load_image_folder(
         paths = [paths[i] for i in order]
         labels = [labels[i] for i in order]
 
-    n_val = int(validation_split * len(paths)) if validation_split else 0
-    if validation_split and (n_val == 0 or n_val == len(paths)):
-        raise ValueError(f"validation_split={validation_split} of {len(paths)} usable images "
-                         f"leaves no image for {'validation' if n_val == 0 else 'training'}: "
-                         f"add images or change validation_split.")
+    if validation_split is None:
+        to_validation = [False] * len(paths)
+    elif callable(validation_split):
+        to_validation = _split_by(validation_split, paths)
+    else:  # Keras' rule: the last validation_split of the shuffled files
+        n_val = int(validation_split * len(paths))
+        if n_val == 0 or n_val == len(paths):
+            raise ValueError(f"validation_split={validation_split} of {len(paths)} usable "
+                             f"images leaves no image for "
+                             f"{'validation' if n_val == 0 else 'training'}: add images or "
+                             f"change validation_split.")
+        to_validation = [i >= len(paths) - n_val for i in range(len(paths))]
 
+    n_val = sum(to_validation)
     if verbose:
         print(_summary(scan, len(paths) - n_val, n_val))
     options = _Options(size, batch_size, seed, scan.class_names)
-    if not validation_split:
+    if validation_split is None:
         return _dataset(paths, labels, shuffle, options)
-    return (_dataset(paths[:-n_val], labels[:-n_val], shuffle, options),
-            _dataset(paths[-n_val:], labels[-n_val:], False, options))
+    train = [i for i, val in enumerate(to_validation) if not val]
+    val = [i for i, val in enumerate(to_validation) if val]
+    return (_dataset([paths[i] for i in train], [labels[i] for i in train], shuffle, options),
+            _dataset([paths[i] for i in val], [labels[i] for i in val], False, options))
+
+
+def _split_by(in_validation: Callable[[str], bool], paths: list[str]) -> list[bool]:
+    """``in_validation(path)`` for every path, checked to leave images on both sides."""
+    sides = [bool(in_validation(path)) for path in paths]
+    if all(sides) or not any(sides):
+        where = "validation" if all(sides) else "training"
+        example = os.path.basename(paths[0])
+        raise ValueError(f"Your validation_split function sends every image to {where}: it "
+                         f"should return True for some paths (such as one ending in "
+                         f"{example!r}) and False for the others.")
+    return sides
 
 
 class _Options(NamedTuple):
@@ -198,9 +233,10 @@ def _check_batch_size(batch_size: Any) -> None:
 
 
 def _check_split(validation_split: Any) -> None:
-    if validation_split is None:
+    if validation_split is None or callable(validation_split):
         return
     if (not isinstance(validation_split, Real) or isinstance(validation_split, bool)
             or not 0 < validation_split < 1):
-        raise ValueError(f"validation_split must be a fraction between 0 and 1 (like 0.2) or "
-                         f"None; you gave {validation_split!r}.")
+        raise ValueError(f"validation_split must be a fraction between 0 and 1 (like 0.2), a "
+                         f"function of an image's path, or None; you gave "
+                         f"{validation_split!r}.")
