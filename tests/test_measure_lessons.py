@@ -32,13 +32,13 @@ ml = _load()
 # --------------------------------------------------------------------------- estimated time
 
 EXPECTED_TIMES = {  # (total, exercises) as each lesson states them
-    "00_prerequisites": (45, 15),
+    "00_prerequisites": (65, 20),
     "01_mnist_cnn": (60, 20),
     "02_cifar10_cnn": (80, 20),
     "03_data_augmentation": (60, 20),
     "04_confusion_matrix": (50, 15),
-    "05_custom_folder_dataset": (75, 20),
-    "06_save_and_load": (45, 15),
+    "05_custom_folder_dataset": (85, 20),
+    "06_save_and_load": (55, 15),
 }
 
 

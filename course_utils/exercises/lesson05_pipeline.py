@@ -188,8 +188,8 @@ def _contents_problem(epoch: _Epoch) -> str | None:
     if n > _N_IMAGES or len(set(epoch.ids)) != _N_IMAGES:
         return (f"an epoch gives {n} images, some of them more than once, from "
                 f"{_N_IMAGES}: leave out .repeat() and make the batches once.")
-    if sizes[0] != _BATCH:
-        return (f"the batches hold {sizes[0]} images; use batches of 32 (BATCH_SIZE): "
+    if max(sizes) != _BATCH:  # the largest: a reshuffled last batch may come first
+        return (f"the batches hold {max(sizes)} images; use batches of 32 (BATCH_SIZE): "
                 f".batch(32).")
     return None
 
