@@ -357,9 +357,11 @@ for c, name in enumerate(class_names):
 # model that leans on it would call some birds on grass deer. Airplanes and ships have by far the
 # most blue borders (55%<!--out--> and 66%<!--out-->), which fits the airplane → ship
 # mistakes. This shows that the shortcut *exists in the data*, not that the model *uses* it.
-# Lesson 07, *What a CNN sees*, tests the hypothesis on the model itself, by showing which
-# pixels its answers depend on. If it holds, the model is likely to fail whenever a bird
-# lands on a lawn.
+# Lesson 07, *Inside a CNN* (section 5), tests the hypothesis on a model itself: with Grad-CAM
+# heatmaps it measures, over all the birds the model took for deer, how much of the evidence
+# lies on the border of the photo and on green pixels, and compares that with the birds and
+# deer it got right. If the hypothesis held, such a model would be likely to fail whenever a
+# bird lands on a lawn.
 #
 # Now the mistakes the model was *most sure* about, over all classes. Very confident mistakes
 # are worth a second look: they show unusual photos, possible shortcuts like the one above and,

@@ -23,10 +23,11 @@ IDS = [p.stem for p in NOTEBOOKS]
 
 
 LESSONS = ["00_prerequisites", "01_mnist_cnn", "02_cifar10_cnn", "03_data_augmentation",
-           "04_confusion_matrix", "05_custom_folder_dataset", "06_save_and_load"]
+           "04_confusion_matrix", "05_custom_folder_dataset", "06_save_and_load",
+           "07_inside_a_cnn"]
 
 
-def test_all_seven_lessons_exist() -> None:
+def test_all_eight_lessons_exist() -> None:
     assert IDS == LESSONS
 
 
