@@ -484,3 +484,67 @@ def test_an_explorer_redraws_in_jupyterlab(
     except BaseException:
         _save_failure(page, lab_server, console)
         raise
+
+
+CANVAS_CELL = """\
+import course_utils
+import keras
+from course_utils.draw_digit import digit_canvas
+
+keras.utils.set_random_seed(0)
+model = keras.Sequential([
+    keras.Input((28, 28, 1), dtype="uint8"),
+    keras.layers.Rescaling(1 / 255),
+    keras.layers.Conv2D(8, 3, activation="relu"),
+    keras.layers.GlobalAveragePooling2D(),
+    keras.layers.Dense(10, activation="softmax"),
+])  # untrained: the test checks that a drawing gets an answer, not which
+digit_canvas(model)
+"""
+
+
+def test_the_digit_canvas_predicts_in_jupyterlab(
+    lab_server: LabServer, page: Any, console: list[str]
+) -> None:
+    """Lesson 07's canvas renders in JupyterLab 4; a stroke drawn with the mouse is read."""
+    import nbformat
+    from playwright.sync_api import expect
+
+    name = "canvas_check.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CANVAS_CELL)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, lab_server.root / name)
+    try:
+        page.goto(f"{lab_server.url}/lab/tree/{name}?reset&token={lab_server.token}",
+                  timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_function(_KERNEL_IDLE_JS, timeout=PAGE_TIMEOUT_MS, polling=250)
+        assert page.evaluate(_RUN_ALL_JS, RUN_ALL_TIMEOUT_MS) is True
+        output = page.locator(".jp-OutputArea-output").filter(has=page.locator("canvas"))
+        expect(output).to_have_count(1, timeout=UI_TIMEOUT_MS)
+        result = output.locator(".widget-html").first
+        expect(result).to_contain_text("Draw one digit", timeout=UI_TIMEOUT_MS)
+        canvas = output.locator("canvas").first
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        assert box and box["width"] >= 200, f"the canvas is not shown at its size: {box}"
+        # A "7": the top bar, then the diagonal down to the left, in small mouse steps.
+        left, top, w, h = box["x"], box["y"], box["width"], box["height"]
+        page.mouse.move(left + 0.3 * w, top + 0.25 * h)
+        page.mouse.down()
+        page.mouse.move(left + 0.7 * w, top + 0.25 * h, steps=12)
+        page.mouse.move(left + 0.45 * w, top + 0.8 * h, steps=16)
+        page.mouse.up()
+        expect(result).to_contain_text("Predicted digit", timeout=UI_TIMEOUT_MS)
+        text = result.inner_text()
+        assert text.count("(0.") + text.count("(1.") == 2, text  # the two runners-up
+        panels = output.locator(".widget-image").first
+        expect(panels).to_be_visible(timeout=UI_TIMEOUT_MS)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "digit_canvas.png", full_page=True)
+
+        output.locator(".widget-button", has_text="Clear").click()
+        expect(result).to_contain_text("Draw one digit", timeout=UI_TIMEOUT_MS)
+    except BaseException:
+        _save_failure(page, lab_server, console)
+        raise
