@@ -303,10 +303,10 @@ print("largest difference between the shifted map and the map of the shifted dig
 # Hand-made kernels are a start; a trained network chooses its own. Train lesson 01's better
 # MNIST model (`models.better_mnist_model`: two blocks of convolution, pooling, batch
 # normalization and ReLU) for 3 epochs; that is enough for about 99% and takes under a minute.
-# (In the course's fast mode, `shrink` keeps 1,000 images and `epochs` gives 1 epoch.)
+# (In the course's fast mode, `shrink` keeps 500 images and `epochs` gives 1 epoch.)
 
 # %%
-mnist_x, mnist_y = course_utils.shrink(x_train[..., np.newaxis], y_train, fast=1000)
+mnist_x, mnist_y = course_utils.shrink(x_train[..., np.newaxis], y_train, fast=500)
 train_ds, val_ds = pipelines.train_val_datasets(mnist_x, mnist_y, models.BETTER_MNIST)
 mnist_epochs = course_utils.epochs(3)
 mnist_model = models.better_mnist_model(len(train_ds), epochs=mnist_epochs)
@@ -376,11 +376,11 @@ for name in mnist_stages:
 # (`models.better_cifar_model`: augmentation inside, four blocks with 32, 64, 128 and 256
 # filters). Lesson 02 trains it for 8 epochs; here 4 are enough to look inside and keep the
 # lesson short. The last 10% of the training images are the validation split. This is the
-# longest cell of the lesson (about 2 to 3 minutes on a 2-core laptop; in fast mode 1,000
+# longest cell of the lesson (about 2 to 3 minutes on a 2-core laptop; in fast mode 500
 # images and 1 epoch).
 
 # %%
-cifar_x, cifar_y = course_utils.shrink(cifar_train, cifar_train_labels, fast=1000)
+cifar_x, cifar_y = course_utils.shrink(cifar_train, cifar_train_labels, fast=500)
 train_ds, val_ds = pipelines.train_val_datasets(cifar_x, cifar_y, models.BETTER_CIFAR)
 cifar_epochs = course_utils.epochs(4)
 cifar_model = models.better_cifar_model(len(train_ds), epochs=cifar_epochs)
@@ -440,11 +440,11 @@ for name in cifar_stages:
 # coarse; `grad_cam` enlarges it to 32×32 and scales it to a maximum of 1 in each image.
 #
 # First the predictions on the test set. You only look at them: no decision about the model
-# is made here, as in lesson 04's error analysis. (In fast mode, `shrink` keeps 2,000 test
+# is made here, as in lesson 04's error analysis. (In fast mode, `shrink` keeps 1,000 test
 # images.)
 
 # %%
-cifar_test, cifar_test_labels = course_utils.shrink(cifar_test, cifar_test_labels, fast=2000)
+cifar_test, cifar_test_labels = course_utils.shrink(cifar_test, cifar_test_labels, fast=1000)
 probabilities = cifar_model.predict(cifar_test, verbose=0)
 predicted = probabilities.argmax(axis=1)
 print(f"test accuracy of this 4-epoch model: {np.mean(predicted == cifar_test_labels):.1%}")
