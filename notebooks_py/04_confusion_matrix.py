@@ -360,8 +360,10 @@ for c, name in enumerate(class_names):
 # Lesson 07, *Inside a CNN* (section 5), tests the hypothesis on a model itself: with Grad-CAM
 # heatmaps it measures, over all the birds the model took for deer, how much of the evidence
 # lies on the border of the photo and on green pixels, and compares that with the birds and
-# deer it got right. If the hypothesis held, such a model would be likely to fail whenever a
-# bird lands on a lawn.
+# deer it got right. Its answer, for the course's CIFAR-10 recipe: the birds taken for deer
+# are indeed greener photos, but the model's evidence is not on the green pixels (no more
+# than their area) nor on the border, so "it judges by the green background" is not
+# supported at that resolution.
 #
 # Now the mistakes the model was *most sure* about, over all classes. Very confident mistakes
 # are worth a second look: they show unusual photos, possible shortcuts like the one above and,

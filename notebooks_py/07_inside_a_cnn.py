@@ -363,26 +363,27 @@ for name in mnist_stages:
 
 # %% [markdown]
 # From one grid to the next the maps get smaller and there are more of them. In the first
-# grid you can still see the 7 in every map, each stressing other strokes or edges; in the
-# last one, 7×7 pixels, you can hardly tell which digit it came from. What the last maps
-# encode is what the dense head needs to tell the digits apart, not what a human needs to
-# recognise them. That is a description of these pictures, not a proof: the next sections
-# measure.
+# grid you can still see the 7 in every map, each stressing other strokes or edges. In the
+# 14×14 grid some maps keep only one part: the diagonal stroke alone, or the top bar. In the
+# last one, 7×7 pixels, each map is a few bright cells; some still sit where the bar or the
+# diagonal was, others are spots you could not name. What the last maps encode is what the
+# dense head needs to tell the digits apart, not what a human needs to recognise them. That
+# is a description of these pictures, not a proof: section 5 measures.
 
 # %% [markdown]
 # ## 4. What a trained CIFAR-10 network learned
 #
 # Now the same for photos, with the course's CIFAR-10 recipe from lesson 02
 # (`models.better_cifar_model`: augmentation inside, four blocks with 32, 64, 128 and 256
-# filters). Lesson 02 trains it for 8 epochs; here 4 are enough to look inside and keep the
+# filters). Lesson 02 trains it for 8 epochs; here 3 are enough to look inside and keep the
 # lesson short. The last 10% of the training images are the validation split. This is the
-# longest cell of the lesson (about 2 to 3 minutes on a 2-core laptop; in fast mode 500
-# images and 1 epoch).
+# longest cell of the lesson (about 3 minutes on a 2-core laptop; in fast mode 500 images and
+# 1 epoch).
 
 # %%
 cifar_x, cifar_y = course_utils.shrink(cifar_train, cifar_train_labels, fast=500)
 train_ds, val_ds = pipelines.train_val_datasets(cifar_x, cifar_y, models.BETTER_CIFAR)
-cifar_epochs = course_utils.epochs(4)
+cifar_epochs = course_utils.epochs(3)
 cifar_model = models.better_cifar_model(len(train_ds), epochs=cifar_epochs)
 history = cifar_model.fit(train_ds, validation_data=val_ds, epochs=cifar_epochs, verbose=2)
 
@@ -390,17 +391,18 @@ history = cifar_model.fit(train_ds, validation_data=val_ds, epochs=cifar_epochs,
 # The first layer sees colour: each of its 32 filters has 3×3 weights for each of red, green
 # and blue. `plot_filters` shows them as colour images, mid-grey for 0.
 #
-# *Figure: 32 tiny 3×3 colour squares titled "filter 0" to "filter 31": some split into a
-# light and a dark half, some with one dominant colour (greenish, bluish, orange), some
-# speckled.*
+# *Figure: 32 tiny 3×3 colour squares titled "filter 0" to "filter 31", each a mosaic of
+# nine differently coloured cells; a few lean towards one colour (bluish or greenish), none
+# shows a clean light half and dark half.*
 
 # %%
 fig = plot_filters(cifar_model, n=32)
 
 # %% [markdown]
-# Some filters split light from dark along one direction (edge detectors, like Sobel's);
-# others prefer one colour over the others. Then one photo's feature maps through the four
-# blocks: 32×32, 16×16, 8×8 and 4×4.
+# Unlike the MNIST filters, these are hard to read: after 3 epochs most look like colourful
+# speckle, and a 3×3×3 filter mixes colour and direction in 27 weights. The weights are not
+# the best place to look; what they *do* to a photo is. Here is one photo's feature maps
+# through the four blocks: 32×32, 16×16, 8×8 and 4×4.
 #
 # *Figure: five grids, each starting with the same photo of a horse. First: 8 of the first
 # convolution's 32×32 maps, in which outlines of the horse and the background are visible.
@@ -447,7 +449,7 @@ for name in cifar_stages:
 cifar_test, cifar_test_labels = course_utils.shrink(cifar_test, cifar_test_labels, fast=1000)
 probabilities = cifar_model.predict(cifar_test, verbose=0)
 predicted = probabilities.argmax(axis=1)
-print(f"test accuracy of this 4-epoch model: {np.mean(predicted == cifar_test_labels):.1%}")
+print(f"Test accuracy: {np.mean(predicted == cifar_test_labels):.4f}")  # after 3 epochs
 
 # %% [markdown]
 # *Figure: eight test photos, four the model got right and four it got wrong; below each, the
@@ -475,9 +477,9 @@ fig = plot_heatmaps(cifar_test[chosen], heat, cifar_test_labels[chosen], probabi
 # hiding a part hurts, the model used that part. It costs one prediction per patch position
 # (169 for a 32×32 photo), so it is slower, but it works for any model.
 #
-# *Figure: the same four correctly classified photos; under each, its Grad-CAM heatmap and,
-# in a third row, its occlusion map, red where covering the photo lowered the probability of
-# the class most.*
+# *Figure: two figures of the same four correctly classified photos. In the first, under each
+# photo its Grad-CAM heatmap; in the second, its occlusion map, red where covering the photo
+# with the grey patch lowered the probability of the class most.*
 
 # %%
 occlusion = np.stack([occlusion_map(cifar_model, cifar_test[i], int(predicted[i]))
@@ -495,7 +497,11 @@ for i, occ, cam in zip(right, occlusion, heat[:4], strict=True):
 
 # %% [markdown]
 # The two methods answer the same question in different ways; where their maps agree
-# (a correlation near +1), you can trust the answer more than either map alone.
+# (a correlation near +1), you can trust the answer more than either map alone. Here they
+# agree for the airplane (+0.76<!--out-->) and the dog (+0.69<!--out-->), weakly for the
+# horse (+0.36<!--out-->), and not for the automobile (−0.29<!--out-->): for that photo,
+# at least one of the two maps is misleading, and a single heatmap would not have told you.
+# Look at the airplane: both methods put the evidence *below* the plane, on the sky.
 #
 # ### Test the hypothesis: is it the green background?
 #
@@ -555,7 +561,25 @@ for name, selected in groups.items():
 # and green area; and "excess", the median over the images of green share minus green area
 # (above 0: more heat on green pixels than their area would give).
 #
-# **What the numbers show.** RESULT-PARAGRAPH
+# **What the numbers show.** The 62<!--out--> birds this model took for deer are much
+# greener photos than the birds it got right: green is 41%<!--out--> of the median photo
+# against 24%<!--out-->. So the link lesson 04 saw in the data holds for this model's
+# mistakes too. But the model's evidence is not on the green: their green share
+# (40%<!--out-->) is what the green area alone would give (excess +0%<!--out-->), and their
+# border share (41%<!--out-->) is that of the birds it got right (40%<!--out-->), both below
+# the 44%<!--out--> of a heatmap spread evenly. The same holds for all the wrong birds and
+# deer: no group has more heat on green than its area. At the resolution of this layer, the
+# hypothesis "the model judges these photos by their green background" is **not
+# supported**. The mistakes go with green photos, yet the evidence the model used lies
+# elsewhere.
+#
+# Two cautions before you conclude more. The heatmap has 4×4 cells of 8×8 pixels, too coarse
+# to separate a small bird from the grass right next to it (the bird → deer photo in the
+# Grad-CAM figure above has its heat on the grass beside the bird). And Grad-CAM shows the
+# evidence for the predicted class at one layer, not everything the model used. A hypothesis
+# that fits these numbers, for you to test next: in the greener photos the birds are small
+# and far away, on the ground, where deer are usually photographed; the model may judge the
+# scene's layout rather than its colour.
 #
 # Lesson 04's border count showed that green backgrounds are common in the *data*; this
 # measurement asks whether they carry the *model's* decision. Both are needed before you

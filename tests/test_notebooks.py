@@ -239,7 +239,8 @@ MARKED_NUMBER = re.compile(r"([-+−]?[\d][\d.,]*%?)\s*<!--out-->")
 
 
 def _marked_numbers(markdown: str) -> list[str]:
-    return [m.rstrip(".,") for m in MARKED_NUMBER.findall(markdown)]
+    # Prose writes a minus as "−" (U+2212); Python prints "-".
+    return [m.rstrip(".,").replace("−", "-") for m in MARKED_NUMBER.findall(markdown)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -254,5 +255,6 @@ def test_marked_numbers_in_prose_match_the_stored_outputs(path: Path) -> None:
 
 
 def test_marked_numbers_are_found_as_written() -> None:
-    text = "ends at 0.8214<!--out-->, with 1,234<!--out--> images and 35.6%<!--out-->."
-    assert _marked_numbers(text) == ["0.8214", "1,234", "35.6%"]
+    text = ("ends at 0.8214<!--out-->, with 1,234<!--out--> images and 35.6%<!--out-->; "
+            "a difference of −27<!--out-->.")
+    assert _marked_numbers(text) == ["0.8214", "1,234", "35.6%", "-27"]
