@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from PIL import Image, ImageDraw
 
 from .own_digits import prepare_digit
 
@@ -113,6 +114,11 @@ class DigitCanvas:
     ``digit`` (the last prepared input, (28, 28, 1) uint8, or None) and
     ``widget`` (all of them). ``classify_pixels(rgba)`` does what letting go
     of the mouse does; ``clear()`` what the button does.
+
+    Every stroke is drawn twice: on the canvas in the browser, for you to see,
+    and on ``ink``, a greyscale copy kept in Python (PIL). Letting go reads
+    ``ink``, so the answer never waits for pixels to come back from the
+    browser, and a stroke still on its way there cannot be missed.
     """
 
     waiting = "Draw one digit in the black square with the mouse; let go to see the answer."
@@ -128,7 +134,9 @@ class DigitCanvas:
         self.digit: np.ndarray | None = None
         self._drawing = False
         self._last: tuple[float, float] | None = None
-        self.canvas = Canvas(width=SIZE, height=SIZE, sync_image_data=True,
+        self.ink = Image.new("L", (SIZE, SIZE), 0)  # what was drawn, white on black
+        self._pen = ImageDraw.Draw(self.ink)
+        self.canvas = Canvas(width=SIZE, height=SIZE,
                              layout=widgets.Layout(width=f"{SIZE}px", height=f"{SIZE}px"))
         self.clear_button = widgets.Button(description="Clear", icon="eraser")
         self.result = widgets.HTML(value=self.waiting)
@@ -137,7 +145,6 @@ class DigitCanvas:
         self.canvas.on_mouse_move(self._move)
         self.canvas.on_mouse_up(self._up)
         self.canvas.on_mouse_out(self._out)
-        self.canvas.observe(self._on_pixels, names="image_data")
         self.clear_button.on_click(lambda _button: self.clear())
         self._blank()
         self.widget: Any = widgets.VBox([
@@ -149,6 +156,7 @@ class DigitCanvas:
     def _blank(self) -> None:
         from ipycanvas import hold_canvas
 
+        self._pen.rectangle((0, 0, SIZE, SIZE), fill=0)
         with hold_canvas():
             self.canvas.clear()
             self.canvas.fill_style = "black"
@@ -159,9 +167,14 @@ class DigitCanvas:
             self.canvas.line_cap = "round"
             self.canvas.line_join = "round"
 
+    def _dot(self, x: float, y: float) -> None:
+        r = LINE_WIDTH / 2
+        self._pen.ellipse((x - r, y - r, x + r, y + r), fill=255)
+
     def _down(self, x: float, y: float) -> None:
         self._drawing, self._last = True, (x, y)
         self.canvas.fill_circle(x, y, LINE_WIDTH / 2)
+        self._dot(x, y)
 
     def _move(self, x: float, y: float) -> None:
         if not self._drawing or self._last is None:
@@ -170,27 +183,18 @@ class DigitCanvas:
 
         with hold_canvas():
             self.canvas.stroke_line(*self._last, x, y)
+        self._pen.line([self._last, (x, y)], fill=255, width=LINE_WIDTH)
+        self._dot(x, y)  # round joints, like the canvas's line_join="round"
         self._last = (x, y)
 
     def _up(self, x: float, y: float) -> None:
         self._move(x, y)
         self._drawing, self._last = False, None
-        self._pending = True  # the browser sends the pixels next; _on_pixels classifies them
+        self.classify_pixels(np.asarray(self.ink))
 
     def _out(self, x: float, y: float) -> None:
         if self._drawing:
             self._up(x, y)
-
-    def _on_pixels(self, change: dict[str, Any]) -> None:
-        if change.get("new") is None or not getattr(self, "_pending", False):
-            return
-        self._pending = False
-        try:
-            pixels = self.canvas.get_image_data()  # the PNG the browser sent, as RGBA
-        except Exception as err:  # noqa: BLE001 - a callback's traceback would be invisible
-            self._say(f"The drawing could not be read from the browser ({err}): draw again.")
-            return
-        self.classify_pixels(pixels)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -200,7 +204,11 @@ class DigitCanvas:
         self.result.value = html.escape(message)
 
     def classify_pixels(self, rgba: np.ndarray) -> None:
-        """Prepare the canvas pixels (height, width, 4) uint8 like MNIST, predict, show."""
+        """Prepare a drawing like MNIST, predict, show.
+
+        ``rgba``: the pixels, uint8, (height, width) grey or (height, width, 3 or 4)
+        colour, a light digit on a dark background.
+        """
         try:
             digit = prepare_digit(np.ascontiguousarray(rgba, dtype=np.uint8))
         except ValueError:
@@ -222,8 +230,8 @@ class DigitCanvas:
                              "convolution.")
 
     def clear(self) -> None:
-        """Wipe the canvas and the answer."""
-        self._pending = False
+        """Wipe the canvas, its copy in Python, and the answer."""
+        self._drawing, self._last = False, None
         self._blank()
         self._say(self.waiting)
 

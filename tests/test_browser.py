@@ -522,6 +522,7 @@ def test_the_digit_canvas_predicts_in_jupyterlab(
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
     nbformat.write(notebook, lab_server.root / name)
+    page.set_viewport_size({"width": 1280, "height": 1500})  # the screenshot shows the panels
     try:
         page.goto(f"{lab_server.url}/lab/tree/{name}?reset&token={lab_server.token}",
                   timeout=PAGE_TIMEOUT_MS)

@@ -5,13 +5,11 @@ The browser test (tests/test_browser.py) draws on it with the mouse in Chromium.
 
 from __future__ import annotations
 
-import io
 import sys
 
 import keras
 import numpy as np
 import pytest
-from PIL import Image
 
 import course_utils  # noqa: F401 - quiets TensorFlow before keras is imported
 from course_utils import draw_digit
@@ -74,32 +72,42 @@ def test_a_blank_canvas_gets_a_sentence(model: keras.Model) -> None:
     assert board.panels.layout.display == "none"
 
 
-def _png(rgba: np.ndarray) -> bytes:
-    """The canvas pixels as the browser sends them: PNG bytes."""
-    buffer = io.BytesIO()
-    Image.fromarray(rgba).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def test_pixels_from_the_browser_are_read_only_after_a_stroke(model: keras.Model) -> None:
+def test_mouse_strokes_are_drawn_in_python_and_read_on_release(model: keras.Model) -> None:
     board = draw_digit.digit_canvas(model)
-    # Pixels that arrive without a stroke (after clear(), say) are not read.
-    board.canvas.set_trait("image_data", _png(drawing_of_a_one()))
-    assert board.digit is None
+    board._move(30, 30)  # moving without a button pressed draws nothing
+    assert not np.asarray(board.ink).any()
     board._down(140, 60)
+    board._move(140, 140)
     board._move(140, 220)
+    assert board.digit is None  # nothing is read while the button is still down
     board._up(140, 220)
-    stroke = np.roll(drawing_of_a_one(), 40, axis=1)  # other pixels: a change of the trait
-    board.canvas.set_trait("image_data", _png(stroke))
-    np.testing.assert_array_equal(board.digit, prepare_digit(stroke))
+    ink = np.asarray(board.ink)
+    assert ink[60:221, 131:150].min() == 255  # the whole stroke, 20 pixels wide
+    assert ink[:, :125].max() == 0 and ink[:, 156:].max() == 0  # nothing beside it
+    assert ink[:45].max() == 0 and ink[236:].max() == 0  # nor beyond its round ends
+    np.testing.assert_array_equal(board.digit, prepare_digit(ink))
     assert "Predicted digit" in board.result.value
+    assert board.panels.layout.display is None
+
+
+def test_leaving_the_canvas_ends_the_stroke(model: keras.Model) -> None:
+    board = draw_digit.digit_canvas(model)
+    board._down(60, 140)
+    board._move(220, 140)
+    board._out(279, 140)
+    assert board.digit is not None and not board._drawing
+    board._move(100, 100)  # the button is no longer down: no ink
+    assert np.asarray(board.ink)[90:111, 90:111].max() == 0
 
 
 def test_clear_resets(model: keras.Model) -> None:
     board = draw_digit.digit_canvas(model)
-    board.classify_pixels(drawing_of_a_one())
+    board._down(140, 60)
+    board._up(140, 220)
+    assert board.digit is not None
     board.clear()
     assert board.digit is None and board.result.value == board.waiting
+    assert not np.asarray(board.ink).any()
 
 
 def test_the_model_failing_is_a_sentence() -> None:
