@@ -40,7 +40,7 @@
 # - make Grad-CAM and occlusion heatmaps, and use them to *test* a hypothesis about what a
 #   model relies on, with a number instead of an impression.
 #
-# **Estimated time:** about 75 minutes, of which about 4 minutes are training on a 2-core
+# **Estimated time:** about 75 minutes, of which about 3 minutes are training on a 2-core
 # laptop and 20 minutes are exercises.
 #
 # **Before you start:** lesson 01 (the MNIST CNN) and lesson 02 (the course's CIFAR-10
