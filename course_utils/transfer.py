@@ -105,17 +105,22 @@ def _is_augmentation(layer: Any) -> bool:
             type(sub).__name__.startswith("Random") for sub in layer.layers))
 
 
-def backbone_of(model: Any) -> Any:
+def backbone_of(model: Any, copy: bool = True) -> Any:
     """The convolutional part of a trained ``models.better_cifar_cnn``, as a ``keras.Model``.
 
     Everything between the input's ``Rescaling`` (and augmentation) and the
     ``GlobalAveragePooling2D`` head: the four convolution blocks. The layers
-    are the trained model's own (the same weights, not a copy), so freezing
-    the backbone freezes them. It takes float images in [0, 1] of the model's
-    input size.
+    are a copy of the trained model's (``copy=True``, the default: fine-tuning
+    one backbone leaves ``model`` and the other backbones as they were) or
+    its own layers (``copy=False``: the same weights). It takes float images in
+    [0, 1] of the model's input size.
     """
     import keras
 
+    if copy:
+        clone = keras.models.clone_model(model)
+        clone.set_weights(model.get_weights())
+        model = clone
     layers = list(model.layers)
     kinds = [type(layer).__name__ for layer in layers]
     if "GlobalAveragePooling2D" not in kinds:
@@ -206,3 +211,18 @@ def trainable_counts(model: Any) -> tuple[int, int]:
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
     return trainable, frozen
+
+
+def repeated_batches(images: np.ndarray, labels: np.ndarray, batch_size: int = 64,
+                     seed: int = 0) -> Any:
+    """A ``tf.data`` pipeline that reshuffles ``(images, labels)`` and repeats them forever.
+
+    Train with a number of steps, not epochs, so that 100 and 1,600 labelled
+    images get the same budget: ``model.fit(ds, steps_per_epoch=200, epochs=1)``.
+    The images stay uint8; the model's ``Rescaling`` layer scales them.
+    """
+    import tensorflow as tf
+
+    ds = tf.data.Dataset.from_tensor_slices((images, labels))
+    ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True).repeat()
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)

@@ -519,7 +519,6 @@ for i, occ, cam in zip(right, occlusion, heat[:4], strict=True):
 #   compared with the share of the photo that is green.
 
 # %%
-# NBVAL_CHECK_OUTPUT
 bird, deer = cifar_classes.index("bird"), cifar_classes.index("deer")
 truth = cifar_test_labels
 groups = {

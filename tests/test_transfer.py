@@ -15,6 +15,7 @@ from course_utils.transfer import (
     class_subset,
     conv_blocks,
     labelled_and_validation,
+    repeated_batches,
     trainable_counts,
     transfer_model,
     unfreeze_top,
@@ -63,7 +64,9 @@ def test_backbone_shares_the_trained_layers(pretrained: keras.Model) -> None:
     assert type(conv_blocks(backbone)[0][0]).__name__ == "Conv2D"
     assert tuple(backbone.output.shape) == (None, 4, 4, 256)
     conv = [layer for layer in pretrained.layers if isinstance(layer, keras.layers.Conv2D)]
-    assert conv_blocks(backbone)[0][0] is conv[0]  # the same layer: the same weights
+    assert conv_blocks(backbone)[0][0] is not conv[0]  # a copy by default ...
+    np.testing.assert_array_equal(conv_blocks(backbone)[0][0].kernel, conv[0].kernel)
+    assert conv_blocks(backbone_of(pretrained, copy=False))[0][0] is conv[0]  # ... or shared
     assert len(conv_blocks(backbone)) == 4
     flat = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
                              keras.layers.Dense(2)])
@@ -113,3 +116,11 @@ def test_what_keeps_the_batch_norm_statistics(training: bool | None, batchnorm: 
     x = rng.integers(0, 256, (32, 32, 32, 3), dtype=np.uint8)
     model.fit(x, rng.integers(0, 4, 32), epochs=1, batch_size=16, verbose=0)
     assert (not np.allclose(before, _moving_means(backbone))) is changes
+
+
+def test_repeated_batches_cycle_through_every_image() -> None:
+    images = np.arange(10, dtype=np.uint8).reshape(10, 1, 1, 1)
+    ds = repeated_batches(images, np.arange(10), batch_size=4, seed=0)
+    seen = np.concatenate([x.numpy().ravel() for x, _ in ds.take(5)])  # 20 = two passes
+    assert sorted(seen[:10]) == list(range(10)) and sorted(seen[10:]) == list(range(10))
+    assert seen.dtype == np.uint8
