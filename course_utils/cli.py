@@ -1,6 +1,8 @@
 """The command line, ``python -m course_utils COMMAND``: reads the arguments, hands over the work.
 
-``fetch`` downloads datasets (``data.fetch``), ``doctor`` checks the setup
+``fetch`` downloads datasets (``data.fetch``; with no name, every dataset but
+not the optional ImageNet weights, which only lesson 08's optional section
+needs: name them, ``fetch mobilenet_v3_small``), ``doctor`` checks the setup
 (``doctor``), ``check-folder`` checks a folder of your own images
 (``folders.scan_image_folder``), ``pack-data`` and ``unpack-data`` write and
 install the offline kit (``data.kit``). Each command imports only what it
@@ -22,10 +24,11 @@ from .errors import ChecksumError, DataUnavailableError, KitError
 
 
 def _unknown(names: list[str], *also: str) -> int | None:
-    """Print an error and return exit status 2 when a name is not a dataset (or one of ``also``)."""
-    unknown = [n for n in names if n not in data.DATASETS and n not in also]
+    """Print an error and return exit status 2 when a name is not a registry entry (or ``also``)."""
+    entries = data.all_entries()
+    unknown = [n for n in names if n not in entries and n not in also]
     if unknown:
-        known = ", ".join([*data.DATASETS, *also])
+        known = ", ".join([*entries, *also])
         print(f"error: unknown dataset {unknown[0]!r}; choose from {known}", file=sys.stderr)
         return 2
     return None
@@ -38,7 +41,9 @@ def _fetch(args: argparse.Namespace) -> int:
     bad = _unknown(args.datasets, "all")
     if bad:
         return bad
-    names = list(data.DATASETS) if not args.datasets or "all" in args.datasets else args.datasets
+    names = [n for n in args.datasets if n != "all"]
+    if not args.datasets or "all" in args.datasets:  # every dataset; optional entries if named
+        names = [*(n for n, e in data.all_entries().items() if not e.optional), *names]
     status = 0
     for name in dict.fromkeys(names):
         present = data.dataset_status(name, quick=True).usable
@@ -126,10 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
         sub, "fetch", _fetch, quiet=True,
         help="download the datasets into the data directory (skips what is there)",
         description="Download datasets into the data directory (COURSE_DATA_DIR, or a "
-        "per-user cache folder). Set COURSE_DATA_MIRROR to download from a mirror.",
+        "per-user cache folder). Set COURSE_DATA_MIRROR to download from a mirror. With no "
+        "name (or all), every dataset; optional downloads only when named: "
+        + "; ".join(f"{n}, the {e.title}, for {e.optional}" for n, e in data.all_entries().items()
+                    if e.optional) + ".",
     )
     fetch.add_argument("datasets", nargs="*", metavar="DATASET",
-                       help=f"one or more of: {', '.join(data.DATASETS)}, all (default: all)")
+                       help=f"one or more of: {', '.join(data.all_entries())}, all (default: "
+                       f"all, the datasets)")
     fetch.add_argument("--where", action="store_true", help="print the data directory and exit")
 
     doctor = _command(
@@ -163,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
         "checksum manifest), for computers without internet: see unpack-data.",
     )
     pack.add_argument("datasets", nargs="*", default=[], metavar="DATASET",
-                      help=f"only these: {', '.join(data.DATASETS)} (default: all)")
+                      help=f"only these: {', '.join(data.all_entries())} (default: every "
+                      f"dataset, and the weights when they are there)")
     pack.add_argument("--allow-missing", action="store_true",
                       help="pack the datasets that are there, skip missing ones")
     pack.add_argument("--force", action="store_true", help="replace KIT.zip if it exists")

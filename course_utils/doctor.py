@@ -9,13 +9,14 @@ it from a notebook::
     for row in doctor.run_checks():
         print(row)
 
-``WARN`` never blocks: no GPU, a dataset that works but is not the official
-file. ``FAIL`` means a lesson will not run until it is fixed.
+``WARN`` never blocks: a dataset that works but is not the official file,
+optional model weights not downloaded yet. ``FAIL`` means a lesson will not
+run until it is fixed.
 
 The package rows come from ``course_utils.packages`` (``requirements.txt``'s
 version ranges; lesson 00's ``check_environment()`` prints the same rows),
-the dataset rows from ``data.dataset_status`` (the loaders, ``fetch`` and the
-offline kit ask the same function). TensorFlow is imported in a separate
+the dataset and weights rows from ``data.dataset_status`` (the loaders,
+``fetch`` and the offline kit ask the same function). TensorFlow is imported in a separate
 process, so the doctor itself never imports it. ``PYTHON_SUPPORTED`` is kept
 equal to ``requires-python`` in ``pyproject.toml`` by a test.
 """
@@ -255,16 +256,26 @@ def check_writable(root: Path, missing: list[str]) -> Check:
 # --------------------------------------------------------------------------- datasets
 
 
+_ROW_LABELS = {"dataset": "Data", "weights": "Weights"}
+
+
 def check_dataset(found: data.DatasetStatus) -> Check:
-    """A doctor row for one dataset, from its ``data.dataset_status``.
+    """A doctor row for one dataset (or model weights), from its ``data.dataset_status``.
 
     ``verified`` or ``present``: OK (WARN when it works but is not the
-    official data); ``missing`` or ``damaged``: FAIL, with the fix.
+    official data); ``missing``: FAIL, with the fix (WARN for an optional
+    entry, such as the ImageNet weights only an optional lesson section
+    needs); ``damaged``: FAIL, with the fix.
     """
-    label = f"Data: {found.name}"
+    entry = data.all_entries()[found.name]
+    label = f"{_ROW_LABELS[entry.kind]}: {found.name}"
     if found.usable:
         return Check(label, WARN if found.official is False else OK, found.reason)
     fetch = f"python -m course_utils fetch {found.name}"
+    if found.state == "missing" and entry.optional:
+        return Check(label, WARN, f"{found.reason}; only {entry.optional} needs it",
+                     f"Before {entry.optional}, run `{fetch}` (online) or unpack-data an "
+                     f"offline kit that has it.")
     if found.state == "missing":
         return Check(label, FAIL, found.reason,
                      f"Run `{fetch}` (online) or unpack-data the offline kit you were given.")
@@ -278,8 +289,11 @@ def check_dataset(found: data.DatasetStatus) -> Check:
 def run_checks(root: Path | None = None, quick: bool = False) -> list[Check]:
     """Run every check and return the rows (the data directory is ``root`` or the usual one)."""
     root = root or config.data_dir()
-    found = [data.dataset_status(name, root, quick) for name in data.DATASETS]
-    missing = [status.name for status in found if not status.usable]  # still to download
+    entries = data.all_entries()
+    found = [data.dataset_status(name, root, quick) for name in entries]
+    # Still to download: what every learner needs (the optional weights are a few MB).
+    missing = [status.name for status in found
+               if not status.usable and not entries[status.name].optional]
     rows = [check_python(), *check_packages(), check_widgets(), *check_tensorflow(),
             check_memory(), check_disk(root, missing), check_writable(root, missing)]
     return [*rows, *(check_dataset(status) for status in found)]

@@ -3,7 +3,9 @@
 ``make_course_data`` builds a complete but tiny data directory and points the
 registry's pins at it (the real pins belong to the real files). The other
 helpers build files in the datasets' real formats: an MNIST ``.npz``, the
-official CIFAR-10 archive, a GitHub-style blood-cell archive.
+official CIFAR-10 archive, a GitHub-style blood-cell archive, and a stand-in
+for the ImageNet weights (``add_weights``; the optional weights are not part
+of ``make_course_data``).
 """
 
 from __future__ import annotations
@@ -40,8 +42,33 @@ def sha256(path: Path) -> str:
 
 
 def pin(monkeypatch: pytest.MonkeyPatch, name: str, **changes) -> None:
-    """Replace registry fields of dataset ``name`` for this test only."""
-    monkeypatch.setitem(data.DATASETS, name, dataclasses.replace(data.DATASETS[name], **changes))
+    """Replace registry fields of dataset (or weights) ``name`` for this test only."""
+    table = data.DATASETS if name in data.DATASETS else data.WEIGHTS
+    monkeypatch.setitem(table, name, dataclasses.replace(table[name], **changes))
+
+
+def md5(payload: bytes) -> str:
+    """The MD5 of some bytes, computed here (not with the code under test)."""
+    return hashlib.md5(payload).hexdigest()
+
+
+def stand_in_weights(seed: int = 0) -> bytes:
+    """A 64 kB stand-in for a ``.h5`` weights file: the HDF5 signature, then random bytes."""
+    return b"\x89HDF\r\n\x1a\n" + np.random.default_rng(seed).bytes(64 * 1024 - 8)
+
+
+def add_weights(root: Path, monkeypatch: pytest.MonkeyPatch,
+                name: str = "mobilenet_v3_small") -> Path:
+    """Put a stand-in for weights ``name`` where they belong in ``root``; pin its MD5.
+
+    Returns the file's path (``root/weights/<the file Keras downloads>``).
+    """
+    payload = stand_in_weights()
+    path = data.WEIGHTS[name].path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(payload)
+    pin(monkeypatch, name, md5=md5(payload))
+    return path
 
 
 def leftovers(folder: Path) -> list[str]:

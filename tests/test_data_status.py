@@ -224,11 +224,25 @@ def test_every_registry_entry_is_complete_and_consistent() -> None:
     assert data.DATASETS["cifar10"].stamp == "cifar10.npz.source-sha256"
     assert data.DATASETS["mnist"].image_shape == (28, 28)
     assert data.DATASETS["blood_cells"].classes == data.BLOOD_CELL_CLASSES
+    assert {e.kind for e in data.DATASETS.values()} == {"dataset"}
+    assert not any(e.optional for e in data.DATASETS.values())  # every learner needs them
+
+
+def test_every_weights_entry_is_one_pinned_file_kept_as_downloaded() -> None:
+    assert data.WEIGHTS and not set(data.WEIGHTS) & set(data.DATASETS)
+    for name, entry in data.WEIGHTS.items():
+        assert entry.name == name and entry.kind == "weights" and entry.installer == "file"
+        assert entry.title and entry.size and entry.optional
+        assert not (entry.is_folder or entry.has_arrays or entry.classes or entry.splits)
+        assert entry.target == f"weights/{entry.filename}" and entry.stamp is None
+        assert entry.checksum is not None and entry.pinned_checksum == entry.checksum
+        assert entry.checksum[0] in registry.CHECKSUM_NAMES
+    assert list(data.all_entries()) == [*data.DATASETS, *data.WEIGHTS]
 
 
 def test_no_code_outside_the_registry_compares_a_dataset_name() -> None:
     """No ``if name == "blood_cells"``: a fact about a dataset belongs in its registry entry."""
-    names = set(registry.DATASETS)
+    names = set(registry.all_entries())
     found = []
     for path in sorted((ROOT / "course_utils").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

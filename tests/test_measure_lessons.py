@@ -40,6 +40,7 @@ EXPECTED_TIMES = {  # (total, exercises) as each lesson states them
     "05_custom_folder_dataset": (85, 20),
     "06_save_and_load": (55, 15),
     "07_inside_a_cnn": (75, 20),
+    "08_transfer_learning": (70, 20),
 }
 
 

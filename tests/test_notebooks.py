@@ -24,10 +24,10 @@ IDS = [p.stem for p in NOTEBOOKS]
 
 LESSONS = ["00_prerequisites", "01_mnist_cnn", "02_cifar10_cnn", "03_data_augmentation",
            "04_confusion_matrix", "05_custom_folder_dataset", "06_save_and_load",
-           "07_inside_a_cnn"]
+           "07_inside_a_cnn", "08_transfer_learning"]
 
 
-def test_all_eight_lessons_exist() -> None:
+def test_all_nine_lessons_exist() -> None:
     assert IDS == LESSONS
 
 

@@ -35,3 +35,26 @@ def test_split_by_cell_keeps_every_cell_on_one_side(tmp_path: Path) -> None:
     assert len(val) == 4 and {c for c, _ in val} == {"A", "B"}  # 2 of 10 cells per class
     again = cell_group_split(tmp_path, ["A", "B"], fraction=0.2, seed=1)
     assert [again(p) for p in files] == [in_validation(p) for p in files]
+
+
+def test_folder_transfer_runs_both_phases_on_a_tiny_folder(tmp_path: Path) -> None:
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for c, name in enumerate(("A", "B")):
+        (tmp_path / name).mkdir()
+        for cell in range(5):
+            for copy in range(2):
+                pixels = np.full((40, 40, 3), 60 + 120 * c, dtype=np.uint8)
+                pixels += rng.integers(0, 20, pixels.shape, dtype=np.uint8)
+                Image.fromarray(pixels).save(tmp_path / name / f"_{cell}_{copy}.jpeg")
+    from course_utils.pretrained import folder_transfer
+
+    result = folder_transfer(None, tmp_path, ["A", "B"], image_size=32, steps=(2, 2),
+                             top_layers=5)
+    assert 0 <= result["frozen"] <= 1 and 0 <= result["fine-tuned"] <= 1
+    before, after = result["trainable"]
+    assert before == 576 * 2 + 2 and after > before
+    bn = [la for la in result["model"].get_layer("MobileNetV3Small").layers
+          if type(la).__name__ == "BatchNormalization"]
+    assert bn and not any(la.trainable for la in bn)

@@ -1,11 +1,13 @@
 """Download a dataset into the data directory: once, safely, and with a useful message on failure.
 
 ``fetch(name)`` downloads only what is missing, from the official source or
-from ``COURSE_DATA_MIRROR`` when that is set. A download goes to a temporary
-folder inside the data directory, is checked against its published SHA-256
-checksum (or, for a folder dataset, every extracted file against its
-manifest), is converted where needed, and only then renamed into place. A
-failed download never changes what is already in the data directory.
+from ``COURSE_DATA_MIRROR`` when that is set; it does the same for the model
+weights in the registry (``WEIGHTS``). A download goes to a temporary folder
+inside the data directory, is checked against its published checksum
+(SHA-256, or MD5 where the source pins only that, as Keras does for its
+weights; for a folder dataset, every extracted file against its manifest),
+is converted where needed, and only then renamed into place. A failed
+download never changes what is already in the data directory.
 
 Two downloads into the same data directory (a lesson and ``python -m
 course_utils fetch``, say) take turns: the second waits, then finds the
@@ -26,7 +28,7 @@ from pathlib import Path
 from .. import config
 from ..errors import ChecksumError, DataUnavailableError
 from .install import INSTALLERS
-from .registry import DATASETS, Dataset, get_dataset
+from .registry import CHECKSUM_NAMES, Dataset, all_entries, get_dataset
 from .status import dataset_status
 
 DOWNLOAD_TIMEOUT: tuple[float, float] = (15.0, 60.0)
@@ -38,7 +40,7 @@ limit on its total time: a slow but steady download is never cut off.
 
 
 def fetch(name: str, progress: bool = True) -> Path:
-    """Make sure dataset ``name`` is in the data directory and return its path.
+    """Make sure dataset (or model weights) ``name`` is in the data directory; return its path.
 
     When it is already there nothing is downloaded or written. Otherwise it
     is downloaded from its official source (or ``$COURSE_DATA_MIRROR``),
@@ -129,7 +131,7 @@ def _download_lock(root: Path) -> Iterator[bool]:
 
 def _remove_abandoned_downloads(root: Path) -> None:
     """Delete temporary folders left by a download that was killed (only call under the lock)."""
-    for name in DATASETS:
+    for name in all_entries():
         for leftover in root.glob(f".{name}-download-*"):
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
@@ -144,15 +146,17 @@ def download_url(entry: Dataset) -> str:
 def _download(entry: Dataset, folder: Path, progress: bool) -> Path:
     """Download ``entry`` into ``folder`` with a progress bar; verify its checksum.
 
-    pooch streams into a temporary file in ``folder`` and checks the SHA-256
-    before giving it its name; on any failure the temporary file is deleted.
+    pooch streams into a temporary file in ``folder`` and checks the pinned
+    checksum (SHA-256 or MD5) before giving it its name; on any failure the
+    temporary file is deleted.
     """
     import pooch
     import requests
 
     url = download_url(entry)
     pooch.get_logger().setLevel("WARNING")  # we print our own one-line message
-    known_hash = f"sha256:{entry.sha256}" if entry.sha256 else None
+    checksum = entry.checksum
+    known_hash = f"{checksum[0]}:{checksum[1]}" if checksum else None
     print(f"Downloading {entry.title} ({entry.size}) from {url}", file=sys.stderr)
     downloader = pooch.HTTPDownloader(progressbar=progress, timeout=DOWNLOAD_TIMEOUT)
     try:
@@ -166,11 +170,12 @@ def _download(entry: Dataset, folder: Path, progress: bool) -> Path:
     except requests.exceptions.RequestException as err:
         raise DataUnavailableError(offline_message(entry, url, err)) from None
     except ValueError as err:
-        if "hash" not in str(err).lower():
+        if "hash" not in str(err).lower() or checksum is None:
             raise
         raise ChecksumError(
-            f"The file downloaded from {url} does not match the published SHA-256 checksum "
-            f"of {entry.filename} ({entry.sha256}); it was deleted and nothing was changed in "
+            f"The file downloaded from {url} does not match the published "
+            f"{CHECKSUM_NAMES[checksum[0]]} checksum of {entry.filename} ({checksum[1]}); it "
+            f"was deleted and nothing was changed in "
             f"{config.data_dir()}. The download or the mirror is damaged: try again later, "
             f"or use another mirror."
         ) from None

@@ -12,6 +12,8 @@ and renames the result to ``target`` in one step:
 - ``"image-archive"``: a GitHub archive of image files; only regular files
   listed in the manifest are copied out (none is opened as an image), each
   checked against the manifest.
+- ``"file"``: a file kept as it was downloaded and verified (model weights);
+  it is never opened here.
 
 No archive member is ever extracted by name: a member that could land outside
 the extraction folder (absolute path, ``..``, a link pointing out, a device
@@ -53,7 +55,7 @@ def rename_into_place(staged: Path, target: Path, entry: Dataset) -> None:
     try:
         os.replace(staged, target)
     except OSError:
-        if dataset_status(entry.name, target.parent, quick=True).usable:
+        if dataset_status(entry.name, entry.root_of(target), quick=True).usable:
             return
         if target.exists() or target.is_symlink():
             raise DataUnavailableError(
@@ -74,6 +76,19 @@ def install_npz(entry: Dataset, downloaded: Path, work: Path, target: Path) -> N
             f"The downloaded {entry.filename} is not a valid {entry.title} file ({problem}); "
             f"nothing was installed: use another mirror."
         )
+    rename_into_place(downloaded, target, entry)
+
+
+# --------------------------------------------------------------------------- a plain file
+
+
+def install_file(entry: Dataset, downloaded: Path, work: Path, target: Path) -> None:
+    """Rename a verified download into place unchanged (model weights: a ``.h5`` file).
+
+    The download already matched its pinned checksum, so it is not opened;
+    the folder it goes into (``weights/``) is made when it is not there.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
     rename_into_place(downloaded, target, entry)
 
 
@@ -267,5 +282,6 @@ INSTALLERS: dict[str, Installer] = {
     "npz": install_npz,
     "cifar-batches": install_cifar_batches,
     "image-archive": install_image_archive,
+    "file": install_file,
 }
 """Installer functions by the name a registry entry gives in ``Dataset.installer``."""

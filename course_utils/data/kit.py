@@ -1,4 +1,4 @@
-"""The offline kit: every dataset in one zip file, for a USB stick or a shared drive.
+"""The offline kit: every dataset (and the model weights) in one zip file, for a USB stick.
 
 On a computer that has the data::
 
@@ -9,14 +9,16 @@ On each computer without internet::
     python -m course_utils unpack-data course-kit.zip
 
 A kit holds the data directory's files unchanged (``mnist.npz``,
-``cifar10.npz``, ``blood_cells/TRAIN/...``) and ``course-kit.json``: the
-format version and the SHA-256 and size of every file.
+``cifar10.npz``, ``blood_cells/TRAIN/...``, and ``weights/...h5`` when the
+optional model weights are there) and ``course-kit.json``: the format
+version and the SHA-256 and size of every file.
 
 Unpacking treats the kit as untrusted input. Before anything is installed it
 checks that no member name could escape the data directory (absolute paths,
 ``..``, links, duplicates), that every file matches ``course-kit.json``, and
 that every dataset passes ``dataset_status`` against the course's own pins
-(a kit cannot bring its own; the loaders and the doctor use the same
+(the weights: the MD5 Keras pins; a kit cannot bring its own pins; the
+loaders and the doctor use the same
 function on the data directory). Files are extracted into a temporary folder
 inside the data directory and each dataset is then renamed into place in one
 step; on any failure the temporary folder is deleted and nothing is
@@ -41,7 +43,7 @@ from tqdm.auto import tqdm
 
 from .. import __version__, config
 from ..errors import KitError
-from .registry import DATASETS, get_dataset
+from .registry import all_entries, get_dataset
 from .status import copy_hashed, dataset_status, read_manifest
 
 KIT_FORMAT = 1
@@ -59,7 +61,7 @@ def _mb(n: int) -> str:
 
 
 def dataset_files(name: str, root: Path) -> list[tuple[str, Path]]:
-    """The files of dataset ``name`` in ``root``, as (name in the kit, path) pairs."""
+    """The files of dataset (or weights) ``name`` in ``root``, as (name in the kit, path) pairs."""
     entry = get_dataset(name)
     path = entry.path(root)
     if entry.manifest is not None:
@@ -72,8 +74,8 @@ def dataset_files(name: str, root: Path) -> list[tuple[str, Path]]:
 
 
 def dataset_of(member: str) -> str | None:
-    """Which dataset a file in a kit belongs to, or None when it belongs to none."""
-    for name, entry in DATASETS.items():
+    """Which dataset (or weights) a file in a kit belongs to, or None when it belongs to none."""
+    for name, entry in all_entries().items():
         if entry.is_folder and member.startswith(entry.target + "/"):
             return name
         if not entry.is_folder and member in (entry.target, entry.stamp):
@@ -89,13 +91,17 @@ def pack(kit: Path, names: list[str] | None = None, root: Path | None = None,
          say: Say = print) -> Path:
     """Write the datasets of ``root`` (default: the data directory) into the zip ``kit``.
 
-    ``names`` chooses datasets (default: all). A missing dataset is an error
-    unless ``allow_missing``; an existing ``kit`` is replaced only with
-    ``force``. The zip is written under a temporary name and renamed when it
-    is complete.
+    ``names`` chooses datasets or weights (default: every dataset, and each
+    optional entry, such as the model weights, that is there). A missing
+    dataset is an error unless ``allow_missing``; an existing ``kit`` is
+    replaced only with ``force``. The zip is written under a temporary name
+    and renamed when it is complete.
     """
     root = root or config.data_dir()
-    names = list(dict.fromkeys(names or DATASETS))
+    if not names:
+        names = [n for n, entry in all_entries().items() if not entry.optional
+                 or dataset_status(n, root, quick=True).state != "missing"]
+    names = list(dict.fromkeys(names))
     missing = [n for n in names if dataset_status(n, root, quick=True).state == "missing"]
     if missing and not allow_missing:
         raise KitError(f"{', '.join(missing)} missing from {root}: run `python -m "
@@ -255,7 +261,7 @@ def unpack(kit: Path, root: Path | None = None, force: bool = False,
 def _unpack(zf: zipfile.ZipFile, root: Path, force: bool, allow_unofficial: bool,
             quiet: bool, say: Say) -> list[str]:
     files = read_kit(zf)
-    in_kit = [n for n in DATASETS if any(dataset_of(m) == n for m in files)]
+    in_kit = [n for n in all_entries() if any(dataset_of(m) == n for m in files)]
     todo = []
     for name in in_kit:
         if not force and dataset_status(name, root, quick=True).state != "missing":
@@ -302,7 +308,8 @@ def _install(name: str, staging: Path, root: Path) -> None:
     """Move one verified dataset from ``staging`` into ``root``, replacing an old copy.
 
     An old copy (even a symbolic link) is first renamed into ``staging``, which
-    is deleted afterwards; links are removed, never followed.
+    is deleted afterwards; links are removed, never followed. A target inside
+    a folder (``weights/...``) gets its folder made.
     """
     entry = get_dataset(name)
     moves = [entry.target, *([entry.stamp] if entry.stamp else [])]
@@ -312,7 +319,9 @@ def _install(name: str, staging: Path, root: Path) -> None:
         target = root / rel
         had_old = target.is_symlink() or target.exists()
         if had_old:
+            (old / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(target, old / rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
         if (staging / rel).exists():
             try:
                 os.replace(staging / rel, target)

@@ -1,17 +1,22 @@
-"""The dataset registry: every fact about each course dataset, in one place.
+"""The registry: every fact about each course download, in one place.
 
-Each ``Dataset`` says where the data comes from (``url``, ``filename``,
-``sha256``), what ends up in the data directory (``target``), what it must
-look like (``image_shape``, ``splits``, ``classes``, ``manifest``) and which
-installer turns the download into the target (``installer``). The other
-modules of ``course_utils.data`` read these facts; none of them names a
-dataset.
+Each entry (a ``Dataset``) says what it is (``kind``: a ``"dataset"`` or
+model ``"weights"``), where it comes from (``url``, ``filename``, and its
+checksum: ``sha256``, or ``md5`` where that is all the source publishes),
+what ends up in the data directory (``target``), what it must look like
+(``image_shape``, ``splits``, ``classes``, ``manifest``) and which installer
+turns the download into the target (``installer``). The other modules of
+``course_utils.data`` read these facts; none of them names an entry.
+
+``DATASETS`` holds the datasets every learner needs; ``WEIGHTS`` the
+pretrained model weights, which only an optional part of the course needs
+(``Dataset.optional`` says which).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .. import config
 
@@ -41,53 +46,104 @@ STAMP_SUFFIX = ".source-sha256"
 MANIFESTS = Path(__file__).parent / "manifests"
 """The checksum manifests shipped with the package."""
 
+CHECKSUM_NAMES: dict[str, str] = {"sha256": "SHA-256", "md5": "MD5"}
+"""The checksum algorithms an entry can pin, with the names messages give them."""
+
+KINDS: dict[str, str] = {"dataset": "dataset", "weights": "model weights"}
+"""The kinds of entry, with the words messages use for them."""
+
 _BLOOD_COMMIT = "0b22eb2084b1004d464fb5ab87adc85ab94b2079"
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """One entry of the dataset registry: where it comes from, what it holds, how it is checked.
+    """One entry of the registry: where it comes from, what it holds, how it is checked.
 
     A dataset is stored either as one ``.npz`` file of arrays (``image_shape``
     set: the arrays ``x_<split>`` and ``y_<split>`` for each split) or as a
-    folder of images (``image_shape`` None: one sub-folder per split, each
-    with one folder per class, every file listed in ``manifest``).
+    folder of images (``manifest`` set: one sub-folder per split, each with
+    one folder per class, every file listed in ``manifest``). Model weights
+    (``kind="weights"``) are one file, stored as it was downloaded and
+    checked against its pinned checksum.
     """
 
     name: str
     title: str
     target: str
-    """What ends up in the data directory (a file or a folder name)."""
+    """What ends up in the data directory: a file or folder name, or a path with ``/``."""
     filename: str
     """The downloaded file's name; a mirror serves it under this name."""
     url: str
     sha256: str | None
-    """Checksum of the downloaded file, or None when a manifest checks the contents."""
+    """SHA-256 of the downloaded file, or None (a manifest checks the contents, or ``md5``)."""
     size: str
     """Roughly how much it downloads, for messages."""
     installer: str
     """How the download becomes ``target``: ``"npz"`` (kept as it is), ``"cifar-batches"``
-    (pickled batches converted to an ``.npz``) or ``"image-archive"`` (images extracted)."""
-    classes: tuple[str, ...]
-    """The class names, in label order."""
-    splits: tuple[str, ...]
+    (pickled batches converted to an ``.npz``), ``"image-archive"`` (images extracted) or
+    ``"file"`` (kept as it is, never opened)."""
+    classes: tuple[str, ...] = ()
+    """The class names, in label order (none for model weights)."""
+    splits: tuple[str, ...] = ()
     """The parts of the dataset: array-name suffixes in an ``.npz``, or sub-folders."""
     image_shape: tuple[int, ...] | None = None
-    """The shape of one image in the ``.npz`` (height, width[, channels]); None for folders."""
+    """The shape of one image in the ``.npz`` (height, width[, channels]); None otherwise."""
     archive_folder: str | None = None
     """The folder inside the downloaded archive that holds the data (None: not an archive)."""
     manifest: Path | None = None
     """A ``sha256sum``-style list of every file of a folder dataset."""
+    md5: str | None = None
+    """MD5 of the downloaded file, for a source that publishes no SHA-256 (used when
+    ``sha256`` is None)."""
+    kind: str = "dataset"
+    """What it is: one of ``KINDS`` (``"dataset"`` or ``"weights"``)."""
+    optional: str = ""
+    """Empty when every learner needs it; otherwise the part of the course that does (for
+    example "lesson 08's optional ImageNet section"). ``python -m course_utils fetch`` with
+    no name skips an optional entry, and the doctor only warns when it is missing."""
 
     @property
     def is_folder(self) -> bool:
-        """True when the dataset is a folder of image files, False for an ``.npz`` of arrays."""
-        return self.image_shape is None
+        """True when it is a folder of image files (checked by a manifest), else one file."""
+        return self.manifest is not None
+
+    @property
+    def has_arrays(self) -> bool:
+        """True when it is an ``.npz`` file of image and label arrays."""
+        return self.image_shape is not None
+
+    @property
+    def kind_label(self) -> str:
+        """The words for its kind in a message: "dataset" or "model weights"."""
+        return KINDS[self.kind]
+
+    @property
+    def checksum(self) -> tuple[str, str] | None:
+        """The download's pinned checksum as (algorithm, hex digest), or None.
+
+        The algorithm is a key of ``CHECKSUM_NAMES`` (``"sha256"`` or
+        ``"md5"``), the form pooch's ``known_hash="md5:..."`` takes.
+        """
+        if self.sha256:
+            return "sha256", self.sha256
+        if self.md5:
+            return "md5", self.md5
+        return None
+
+    @property
+    def installed_unchanged(self) -> bool:
+        """True when the installed file is the download itself (same bytes, maybe a folder)."""
+        return not self.is_folder and PurePosixPath(self.target).name == self.filename
+
+    @property
+    def pinned_checksum(self) -> tuple[str, str] | None:
+        """The checksum the installed file itself must have (when it is the download unchanged)."""
+        return self.checksum if self.installed_unchanged else None
 
     @property
     def pinned_sha256(self) -> str | None:
-        """The checksum the installed file itself must have (when it is the download unchanged)."""
-        return self.sha256 if self.target == self.filename else None
+        """The SHA-256 the installed file itself must have (when it is the download unchanged)."""
+        return self.sha256 if self.installed_unchanged else None
 
     @property
     def stamp(self) -> str | None:
@@ -97,13 +153,18 @@ class Dataset:
         the converted file cannot match the download's checksum, so the
         stamp keeps that checksum next to it.
         """
-        if self.sha256 is None or self.is_folder or self.target == self.filename:
+        if self.sha256 is None or self.is_folder or self.installed_unchanged:
             return None
         return self.target + STAMP_SUFFIX
 
     def path(self, root: Path | None = None) -> Path:
-        """Where this dataset lives (or will live) in ``root`` (default: the data directory)."""
-        return (root if root is not None else config.data_dir()) / self.target
+        """Where this entry lives (or will live) in ``root`` (default: the data directory)."""
+        return (root if root is not None else config.data_dir()).joinpath(
+            *PurePosixPath(self.target).parts)
+
+    def root_of(self, path: Path) -> Path:
+        """The data directory that ``path`` (this entry's ``path(root)``) lies in."""
+        return path.parents[len(PurePosixPath(self.target).parts) - 1]
 
 
 DATASETS: dict[str, Dataset] = {
@@ -137,18 +198,48 @@ DATASETS: dict[str, Dataset] = {
         classes=BLOOD_CELL_CLASSES, splits=("TRAIN", "TEST"),
     ),
 }
-"""The datasets the course knows, by name."""
+"""The datasets the course knows, by name (every learner needs them)."""
+
+
+_MOBILENET_V3_SMALL = "weights_mobilenet_v3_small_224_1.0_float_no_top_v2.h5"
+
+WEIGHTS: dict[str, Dataset] = {
+    "mobilenet_v3_small": Dataset(
+        name="mobilenet_v3_small", kind="weights",
+        title="MobileNetV3Small ImageNet weights (no top)", size="about 4 MB",
+        # The file keras.applications.MobileNetV3Small(include_top=False) downloads
+        # (alpha 1.0, not minimalistic), kept under its own name so that Keras can load it.
+        url="https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v3/"
+            + _MOBILENET_V3_SMALL,
+        filename=_MOBILENET_V3_SMALL,
+        # No SHA-256 is published: this is the checksum Keras itself pins, an MD5
+        # (WEIGHTS_HASHES["small_224_1.0_float"][1] in keras.applications.mobilenet_v3).
+        sha256=None, md5="d3e8ec802a04aa4fc771ee12a9a9b836",
+        target=f"weights/{_MOBILENET_V3_SMALL}", installer="file",
+        optional="lesson 08's optional ImageNet section",
+    ),
+}
+"""The pretrained model weights the course knows, by name (all optional)."""
+
+
+def all_entries() -> dict[str, Dataset]:
+    """Every registry entry by name: the datasets, then the model weights.
+
+    Built on each call, so it always shows what ``DATASETS`` and ``WEIGHTS``
+    hold now.
+    """
+    return {**DATASETS, **WEIGHTS}
 
 
 def get_dataset(name: str) -> Dataset:
-    """Return the registry entry of dataset ``name``; a clear ``ValueError`` for an unknown name."""
-    try:
-        return DATASETS[name]
-    except KeyError:
-        known = ", ".join(DATASETS)
-        raise ValueError(f"Unknown dataset {name!r}; the course has: {known}.") from None
+    """Return the registry entry ``name``, a dataset or model weights; else a clear ValueError."""
+    entry = DATASETS.get(name) or WEIGHTS.get(name)
+    if entry is None:
+        raise ValueError(f"Unknown dataset {name!r}; the course has: {', '.join(DATASETS)} "
+                         f"(datasets) and {', '.join(WEIGHTS)} (model weights).")
+    return entry
 
 
 def dataset_path(name: str, root: Path | None = None) -> Path:
-    """Return where dataset ``name`` lives (or will live) in ``root`` (default: the data dir)."""
+    """Return where entry ``name`` lives (or will live) in ``root`` (default: the data dir)."""
     return get_dataset(name).path(root)

@@ -1,8 +1,8 @@
 """Is a dataset there, and is it the right one? Checksums, manifests and the dataset's status.
 
 ``dataset_status(name)`` is the one answer to "is this dataset usable?" that
-the loaders, ``fetch``, the offline kit and the doctor all use. It says one
-of four things:
+the loaders, ``fetch``, the offline kit and the doctor all use, for the
+datasets and for the model weights alike. It says one of four things:
 
 ============  ============================================================
 ``missing``   nothing of it in the data directory
@@ -34,7 +34,7 @@ from typing import IO
 
 import numpy as np
 
-from .registry import Dataset, get_dataset
+from .registry import CHECKSUM_NAMES, Dataset, get_dataset
 
 BLOCK = 1 << 20
 """How many bytes are read at a time when hashing or copying."""
@@ -50,14 +50,17 @@ _UNREADABLE_NPZ = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, 
 
 
 def copy_hashed(source: IO[bytes], out: IO[bytes] | None = None, limit: int | None = None,
-                progress: Callable[[int], object] | None = None) -> tuple[str, int]:
-    """Read ``source`` to its end, writing it to ``out`` (if given); return (SHA-256, size).
+                progress: Callable[[int], object] | None = None,
+                algorithm: str = "sha256") -> tuple[str, int]:
+    """Read ``source`` to its end, writing it to ``out`` (if given); return (digest, size).
 
-    With ``limit``, reading stops as soon as more than ``limit`` bytes came
-    (the size returned is then larger than ``limit``, and not all of it was
-    written). ``progress(n)`` is called after each block of ``n`` bytes.
+    The digest is the hex SHA-256, or the ``algorithm`` given (a key of
+    ``CHECKSUM_NAMES``). With ``limit``, reading stops as soon as more than
+    ``limit`` bytes came (the size returned is then larger than ``limit``,
+    and not all of it was written). ``progress(n)`` is called after each
+    block of ``n`` bytes.
     """
-    digest, size = hashlib.sha256(), 0
+    digest, size = hashlib.new(algorithm), 0
     for block in iter(lambda: source.read(BLOCK), b""):
         size += len(block)
         if limit is not None and size > limit:
@@ -72,8 +75,13 @@ def copy_hashed(source: IO[bytes], out: IO[bytes] | None = None, limit: int | No
 
 def sha256_file(path: Path) -> str:
     """Return the SHA-256 hex digest of a file."""
+    return checksum_file(path, "sha256")
+
+
+def checksum_file(path: Path, algorithm: str) -> str:
+    """Return the hex digest of a file with ``algorithm`` (``"sha256"`` or ``"md5"``)."""
     with open(path, "rb") as f:
-        return copy_hashed(f)[0]
+        return copy_hashed(f, algorithm=algorithm)[0]
 
 
 def read_manifest(path: Path) -> dict[str, str]:
@@ -173,21 +181,24 @@ class DatasetStatus:
 
 
 def dataset_status(name: str, root: Path | None = None, quick: bool = False) -> DatasetStatus:
-    """Check dataset ``name`` in folder ``root`` (default: the data directory).
+    """Check dataset (or model weights) ``name`` in folder ``root`` (default: the data directory).
 
     ``.npz`` datasets: the file's SHA-256 against its pin where the file is
     the download itself (MNIST), else its arrays, and the recorded source
     checksum where there is one (CIFAR-10 is converted on your computer, so
     ``cifar10.npz.source-sha256`` records the archive it came from). Folder
     datasets (blood cells): every file against the shipped manifest, and no
-    extra files. ``quick=True`` reads no file: it only looks that everything
-    is there.
+    extra files. Model weights: the file against its pinned checksum (for
+    MobileNetV3Small the MD5 Keras pins); any other file is damaged.
+    ``quick=True`` reads no file: it only looks that everything is there.
     """
     entry = get_dataset(name)
     path = entry.path(root)
     if entry.is_folder:
         return _folder_status(entry, path, quick)
-    return _file_status(entry, path, quick)
+    if entry.has_arrays:
+        return _file_status(entry, path, quick)
+    return _pinned_file_status(entry, path, quick)
 
 
 def _file_status(entry: Dataset, path: Path, quick: bool) -> DatasetStatus:
@@ -200,15 +211,15 @@ def _file_status(entry: Dataset, path: Path, quick: bool) -> DatasetStatus:
         return status("damaged", f"{path.name} is not a file")
     if quick:
         return status("present", f"{path.name} is there (contents not checked: quick look)")
-    pinned = entry.pinned_sha256
-    if pinned and sha256_file(path) == pinned:
-        return status("verified", "SHA-256 matches the official file", True)
+    pinned = entry.pinned_checksum
+    if pinned and checksum_file(path, pinned[0]) == pinned[1]:
+        return status("verified", f"{CHECKSUM_NAMES[pinned[0]]} matches the official file", True)
     _, problem = read_arrays(path, entry)
     if problem:
         return status("damaged", problem)
     if pinned:
-        return status("present", "arrays are fine, but its SHA-256 is not the official file's",
-                      False)
+        return status("present", f"arrays are fine, but its {CHECKSUM_NAMES[pinned[0]]} is not "
+                                 f"the official file's", False)
     stamp = path.with_name(entry.stamp) if entry.stamp else None
     if stamp is None or not stamp.is_file():
         return status("present", "arrays are fine (uint8, expected shapes)")
@@ -220,6 +231,27 @@ def _file_status(entry: Dataset, path: Path, quick: bool) -> DatasetStatus:
         return status("verified", "arrays are fine; built from the official archive", True)
     return status("present", "arrays are fine, but built from another source than the "
                              "official archive", False)
+
+
+def _pinned_file_status(entry: Dataset, path: Path, quick: bool) -> DatasetStatus:
+    """A file that is only ever checked by its checksum (model weights: never opened here)."""
+    def status(state: str, reason: str, official: bool | None = None) -> DatasetStatus:
+        return DatasetStatus(entry.name, state, reason, path, official)
+
+    if not path.exists():
+        return status("missing", f"{path.name} not found")
+    if not path.is_file():
+        return status("damaged", f"{path.name} is not a file")
+    if quick:
+        return status("present", f"{path.name} is there (contents not checked: quick look)")
+    pinned = entry.pinned_checksum
+    if pinned is None:
+        return status("present", f"{path.name} is there (no checksum to compare it with)")
+    algorithm = CHECKSUM_NAMES[pinned[0]]
+    if checksum_file(path, pinned[0]) == pinned[1]:
+        return status("verified", f"{algorithm} matches the official file", True)
+    return status("damaged", f"its {algorithm} is not the official file's (incomplete, "
+                             f"damaged or another file)")
 
 
 def _folder_status(entry: Dataset, path: Path, quick: bool) -> DatasetStatus:
