@@ -109,6 +109,8 @@ def plot_trials(trials: Any, *, title: str = "The search's trials, best first") 
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a whole number that pandas turned into a float
     if isinstance(value, float):
         return f"{value:.2g}"
     return str(value)

@@ -57,3 +57,26 @@ def test_check_fine_tune_model(animal_model: keras.Model,
     assert "✅" in capsys.readouterr().out
     assert not check_fine_tune_model(None)
     assert not check_fine_tune_model(models.better_cifar_cnn(num_classes=4))  # from scratch
+
+
+def test_the_published_solutions_pass(animal_model: keras.Model,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from exercise_helpers import solutions
+
+    from course_utils import transfer
+
+    published = solutions("08_transfer_learning.ipynb")
+    assert sorted(published) == [1, 2]
+    namespace: dict = {"animal_model": animal_model, **{name: getattr(transfer, name) for name in
+                       ("VEHICLES", "backbone_of", "transfer_model", "unfreeze_top")}}
+    exec(compile(published[1], "exercise 1", "exec"), namespace)
+    exec(compile(published[2], "exercise 2", "exec"), namespace)
+    assert check_trainable_counts(namespace["answer"])
+    assert check_fine_tune_model(namespace["my_model"])
+    assert capsys.readouterr().out.count("✅ Correct") == 2
+
+
+def test_the_starting_code_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert not check_trainable_counts({"frozen": 0, "top block unfrozen": 0})
+    assert not check_fine_tune_model(None)
+    assert capsys.readouterr().out.count("❌") == 2
