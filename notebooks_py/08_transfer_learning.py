@@ -261,8 +261,8 @@ fig = plot_accuracy_by_labels(results)
 
 # %% [markdown]
 # **What the numbers show.** With 200 steps each, the network trained from scratch hardly
-# leaves chance: 0.250<!--out--> with 25 images per class (it gives every image the same
-# class) and 0.324<!--out--> with 400. The frozen animal backbone reaches 0.521<!--out-->
+# leaves chance: 0.250<!--out--> with 25 images per class (exactly the chance level of four
+# balanced classes) and 0.324<!--out--> with 400. The frozen animal backbone reaches 0.521<!--out-->
 # with only 25 images per class, and fine-tuning its top adds a little at every size, up to
 # 0.631<!--out--> with 400. Every way gains from more labels, and reuse gains most where
 # labels are fewest. Two limits of this comparison: the budget is small, and a network
@@ -367,8 +367,8 @@ for batchnorm in (False, True):
 # 1,000 classes). This section uses **MobileNetV3Small**: its weights without the top are
 # about 4 MB, and it needs about 56 million multiply-adds for a 224×224 image (Howard et al.,
 # 2019) against about 390 million for EfficientNetB0 (Tan and Le, 2019), which matters on a
-# laptop CPU. Here the images are 128×128, a third of that work again. It scales its input
-# itself (a `Rescaling` layer inside, `include_preprocessing=True`), so its
+# laptop CPU. Here the images are 128×128, which needs about a third of that work. It
+# scales its input itself (a `Rescaling` layer inside, `include_preprocessing=True`), so its
 # `keras.applications.mobilenet_v3.preprocess_input` does nothing: the images go in as they
 # are, 0 to 255.
 #
@@ -468,8 +468,9 @@ fig = plot_trials(trials)
 # %% [markdown]
 # The best trial has a hidden layer of 256 units, no dropout and a learning rate of about
 # 0.0085, with a validation accuracy of 0.6815<!--out--> (at its best epoch). The three best
-# trials all have a hidden layer and no dropout; the two worst have neither a hidden layer
-# nor a learning rate above 0.0005, too slow for 15 epochs. Eight random trials are a coarse
+# trials all have a hidden layer and no dropout; the two worst have no hidden layer and the
+# two lowest learning rates (0.0003 and 0.0005 in the table), probably too slow for 15
+# epochs. Eight random trials are a coarse
 # look at the settings, not the optimum. Do not compare these numbers with section 2's
 # frozen backbone (0.580<!--out--> at 400 per class) as the gain of the search alone: a
 # trial trains for 15 epochs of 25 steps, more than section 2's 200 steps, and without
