@@ -176,7 +176,6 @@ history = animal_model.fit(train_ds, validation_data=val_ds, epochs=animal_epoch
 # those among its 400), so a larger set only adds labels.
 
 # %%
-# NBVAL_CHECK_OUTPUT
 sizes = [25, 100, 400]
 labelled, (x_val, y_val) = labelled_and_validation(
     x_vehicles, y_vehicles, sizes, validation_per_class=course_utils.fast_size(500, fast=25),
