@@ -439,6 +439,25 @@ def test_lesson00_runs_and_its_quiz_answers(
     assert _sha256(NOTEBOOK) == committed, f"{NOTEBOOK} changed while the test ran"
 
 
+def _one_cell_notebook(lab_server: LabServer, name: str, source: str) -> str:
+    """Write a notebook of one code cell (kernel python3) into JupyterLab's folder."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, lab_server.root / name)
+    return name
+
+
+def _open_and_run_all(page: Any, lab_server: LabServer, name: str) -> None:
+    """Open notebook ``name`` in JupyterLab, wait for its kernel, run all cells to the end."""
+    page.goto(f"{lab_server.url}/lab/tree/{name}?reset&token={lab_server.token}",
+              timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(_KERNEL_IDLE_JS, timeout=PAGE_TIMEOUT_MS, polling=250)
+    assert page.evaluate(_RUN_ALL_JS, RUN_ALL_TIMEOUT_MS) is True
+
+
 EXPLORER_CELL = """\
 import numpy as np
 from course_utils.explore import confusion_explorer
@@ -455,19 +474,11 @@ def test_an_explorer_redraws_in_jupyterlab(
     lab_server: LabServer, page: Any, console: list[str]
 ) -> None:
     """The explorers are widgets: in JupyterLab a drop-down change redraws the picture."""
-    import nbformat
     from playwright.sync_api import expect
 
-    name = "explorer_check.ipynb"
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(EXPLORER_CELL)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    nbformat.write(notebook, lab_server.root / name)
+    name = _one_cell_notebook(lab_server, "explorer_check.ipynb", EXPLORER_CELL)
     try:
-        page.goto(f"{lab_server.url}/lab/tree/{name}?reset&token={lab_server.token}",
-                  timeout=PAGE_TIMEOUT_MS)
-        page.wait_for_function(_KERNEL_IDLE_JS, timeout=PAGE_TIMEOUT_MS, polling=250)
-        assert page.evaluate(_RUN_ALL_JS, RUN_ALL_TIMEOUT_MS) is True
+        _open_and_run_all(page, lab_server, name)
         output = page.locator(".jp-OutputArea-output").filter(has=page.locator(".widget-dropdown"))
         expect(output).to_have_count(1, timeout=UI_TIMEOUT_MS)
         status = output.locator(".widget-html").first
@@ -514,20 +525,12 @@ def test_the_digit_canvas_predicts_in_jupyterlab(
     lab_server: LabServer, page: Any, console: list[str]
 ) -> None:
     """Lesson 07's canvas renders in JupyterLab 4; a stroke drawn with the mouse is read."""
-    import nbformat
     from playwright.sync_api import expect
 
-    name = "canvas_check.ipynb"
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CANVAS_CELL)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    nbformat.write(notebook, lab_server.root / name)
+    name = _one_cell_notebook(lab_server, "canvas_check.ipynb", CANVAS_CELL)
     page.set_viewport_size({"width": 1280, "height": 1500})  # the screenshot shows the panels
     try:
-        page.goto(f"{lab_server.url}/lab/tree/{name}?reset&token={lab_server.token}",
-                  timeout=PAGE_TIMEOUT_MS)
-        page.wait_for_function(_KERNEL_IDLE_JS, timeout=PAGE_TIMEOUT_MS, polling=250)
-        assert page.evaluate(_RUN_ALL_JS, RUN_ALL_TIMEOUT_MS) is True
+        _open_and_run_all(page, lab_server, name)
         output = page.locator(".jp-OutputArea-output").filter(has=page.locator("canvas"))
         expect(output).to_have_count(1, timeout=UI_TIMEOUT_MS)
         result = output.locator(".widget-html").first

@@ -201,16 +201,25 @@ def dataset_status(name: str, root: Path | None = None, quick: bool = False) -> 
     return _pinned_file_status(entry, path, quick)
 
 
+def _first_look(entry: Dataset, path: Path, quick: bool) -> DatasetStatus | None:
+    """A one-file entry's status when no reading is needed (missing, not a file, quick)."""
+    if not path.exists():
+        return DatasetStatus(entry.name, "missing", f"{path.name} not found", path, None)
+    if not path.is_file():
+        return DatasetStatus(entry.name, "damaged", f"{path.name} is not a file", path, None)
+    if quick:
+        return DatasetStatus(entry.name, "present",
+                             f"{path.name} is there (contents not checked: quick look)", path, None)
+    return None
+
+
 def _file_status(entry: Dataset, path: Path, quick: bool) -> DatasetStatus:
     def status(state: str, reason: str, official: bool | None = None) -> DatasetStatus:
         return DatasetStatus(entry.name, state, reason, path, official)
 
-    if not path.exists():
-        return status("missing", f"{path.name} not found")
-    if not path.is_file():
-        return status("damaged", f"{path.name} is not a file")
-    if quick:
-        return status("present", f"{path.name} is there (contents not checked: quick look)")
+    first_look = _first_look(entry, path, quick)
+    if first_look is not None:
+        return first_look
     pinned = entry.pinned_checksum
     if pinned and checksum_file(path, pinned[0]) == pinned[1]:
         return status("verified", f"{CHECKSUM_NAMES[pinned[0]]} matches the official file", True)
@@ -238,12 +247,9 @@ def _pinned_file_status(entry: Dataset, path: Path, quick: bool) -> DatasetStatu
     def status(state: str, reason: str, official: bool | None = None) -> DatasetStatus:
         return DatasetStatus(entry.name, state, reason, path, official)
 
-    if not path.exists():
-        return status("missing", f"{path.name} not found")
-    if not path.is_file():
-        return status("damaged", f"{path.name} is not a file")
-    if quick:
-        return status("present", f"{path.name} is there (contents not checked: quick look)")
+    first_look = _first_look(entry, path, quick)
+    if first_look is not None:
+        return first_look
     pinned = entry.pinned_checksum
     if pinned is None:
         return status("present", f"{path.name} is there (no checksum to compare it with)")
