@@ -5,9 +5,11 @@ not the optional ImageNet weights, which only lesson 08's optional section
 needs: name them, ``fetch mobilenet_v3_small``), ``doctor`` checks the setup
 (``doctor``), ``check-folder`` checks a folder of your own images
 (``folders.scan_image_folder``), ``pack-data`` and ``unpack-data`` write and
-install the offline kit (``data.kit``). Each command imports only what it
-needs, and none imports TensorFlow (the doctor imports it in a separate
-process), so every command starts in a fraction of a second.
+install the offline kit (``data.kit``), ``serve`` runs lesson 09's web service
+for a saved model (``serve.run``). Each command imports only what it needs:
+only ``serve`` imports TensorFlow and Flask, when it runs (the doctor imports
+TensorFlow in a separate process), so every other command starts in a
+fraction of a second.
 """
 
 from __future__ import annotations
@@ -93,6 +95,38 @@ def _unpack(args: argparse.Namespace) -> int:
                        allow_unofficial=args.allow_unofficial, quiet=args.quiet)
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from . import serve
+
+    classes = None
+    if args.classes is not None:
+        classes = [name.strip() for name in args.classes.split(",") if name.strip()]
+    return serve.run(args.model, host=args.host, port=args.port, classes=classes,
+                     max_upload_mb=args.max_upload_mb)
+
+
+def _positive(text: str) -> float:
+    """An argparse type: a number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"it must be above 0, not {text}")
+    return value
+
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free port) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {value}")
+    return value
+
+
 def _kit_errors(action: Callable[..., object], *args: Any, **kwargs: Any) -> int:
     """Run a kit ``action``: exit status 0, or 1 with the ``KitError``'s message."""
     try:
@@ -121,7 +155,7 @@ def _command(sub: Any, name: str, func: Callable[[argparse.Namespace], int], hel
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m course_utils``, with its five commands."""
+    """The argument parser of ``python -m course_utils``, with its six commands."""
     parser = argparse.ArgumentParser(
         prog="python -m course_utils",
         description="Helpers for the CNN image-classification course.",
@@ -163,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("folder", type=Path, metavar="FOLDER", help="the folder to check")
     check.add_argument("--json", action="store_true",
                        help='print one JSON object: {"classes": {name: count}, "problems": '
-                       '[{"path": ..., "reason": ...}], "usable": N}')
+                       '[{"path": ..., "reason": ...}], "usable": N, "rotated": N}')
 
     pack = _command(
         sub, "pack-data", _pack, quiet=True, data_dir=True, kit="the zip file to write",
@@ -188,6 +222,27 @@ def build_parser() -> argparse.ArgumentParser:
                         help="replace datasets that are already there")
     unpack.add_argument("--allow-unofficial", action="store_true",
                         help="accept datasets that work but are not the official files")
+
+    serve = _command(
+        sub, "serve", _serve,
+        help="serve a saved model as a web service (lesson 09): POST a photo, get its class",
+        description="Load MODEL (a .keras file, in safe mode, or a model.export folder) and "
+        "serve it with waitress until Ctrl+C: GET / is a page to try photos, POST /predict "
+        "takes a photo as the form field 'file' and answers JSON, GET /health says what is "
+        "served. Exit status 1 when the model cannot be loaded or the port is taken, 2 when "
+        "--classes has the wrong number of names.",
+    )
+    serve.add_argument("model", type=Path, metavar="MODEL",
+                       help="the .keras file or the folder written by model.export")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="where to listen (default: 127.0.0.1, this computer only; "
+                       "0.0.0.0 lets other computers of your network in)")
+    serve.add_argument("--port", type=_port, default=8000, help="the port (default: 8000)")
+    serve.add_argument("--classes", metavar="A,B,C", default=None,
+                       help="the class names, comma-separated, in label order (default: the "
+                       "names saved in the file by predictor.save_with_classes)")
+    serve.add_argument("--max-upload-mb", type=_positive, default=10.0, metavar="N",
+                       help="refuse uploads over N MB with HTTP 413 (default: 10)")
     return parser
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "CourseError",
     "DataUnavailableError",
     "KitError",
+    "PhotoError",
     "UnsafeModelError",
 ]
 
@@ -43,3 +44,10 @@ class KitError(CourseError, RuntimeError):
 
 class UnsafeModelError(CourseError, ValueError):
     """A model file was refused because loading it would run Python code stored in it."""
+
+
+class PhotoError(CourseError, ValueError):
+    """A file could not be used as a photo (empty, not an image, truncated, too large).
+
+    The message is one sentence that says what to do; the web service answers it as JSON.
+    """

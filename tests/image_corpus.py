@@ -218,7 +218,7 @@ def build_corpus(root: Path) -> Corpus:
     usable("single-frame GIF", "cats/still.gif", image_bytes("GIF", seed=17))
     usable("1×1 PNG", "cats/tiny.png", image_bytes("PNG", size=(1, 1), seed=18))
     usable("1×1 JPEG", "cats/tiny.jpg", image_bytes("JPEG", size=(1, 1), seed=19))
-    usable("JPEG with an EXIF rotation (ignored, as Keras does)", "cats/rotated.jpg",
+    usable("JPEG with an EXIF rotation (turned upright; Keras ignores it)", "cats/rotated.jpg",
            _exif_rotated_jpeg())
     usable("upper-case extension .JPG", "dogs/UPPER.JPG", image_bytes("JPEG", seed=20))
     usable("upper-case extension .PNG", "dogs/UPPER.PNG", image_bytes("PNG", seed=21))

@@ -560,3 +560,89 @@ def test_the_digit_canvas_predicts_in_jupyterlab(
     except BaseException:
         _save_failure(page, lab_server, console)
         raise
+
+
+def test_the_web_service_page_answers_in_chromium(
+    page: Any, console: list[str], tmp_path: Path
+) -> None:
+    """Lesson 09's service page: choose a photo, see its class; a text file shows its error.
+
+    The service runs in a thread of this process (waitress, a free port of 127.0.0.1) with a
+    tiny untrained model: the test checks the page, not the model's answers.
+    """
+    import re
+
+    import keras
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    from conftest import SHARED_DATA
+    from course_utils.predictor import Predictor, save_with_classes
+    from course_utils.serve import BackgroundServer, create_app
+
+    classes = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([
+        keras.Input((60, 80, 3), dtype="uint8"),
+        keras.layers.Rescaling(1 / 255),
+        keras.layers.Conv2D(4, 3, activation="relu"),
+        keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(len(classes), activation="softmax"),
+    ])
+    predictor = Predictor.from_file(save_with_classes(model, tmp_path / "cells.keras", classes))
+    # A blood-cell photo when the course data is there, else a drawn one; sent as a PNG.
+    cells = sorted((SHARED_DATA / "blood_cells" / "TEST" / "MONOCYTE").glob("*.jp*g"))[:1]
+    picture = (Image.open(cells[0]).convert("RGB") if cells
+               else Image.radial_gradient("L").resize((320, 240)).convert("RGB"))
+    photo = tmp_path / "my_cell.png"
+    picture.save(photo)
+    text_file = tmp_path / "notes.jpg"
+    text_file.write_text("this is text, not a photo\n", encoding="utf-8")
+
+    page.set_viewport_size({"width": 960, "height": 720})  # the docs picture: the page only
+    with BackgroundServer(create_app(predictor)) as server:
+        try:
+            page.goto(f"{server.url}/", timeout=PAGE_TIMEOUT_MS)
+            expect(page.locator("h1")).to_contain_text("What does the model see?")
+            expect(page.locator(".model")).to_contain_text("cells.keras")
+
+            with page.expect_file_chooser() as chooser:
+                page.locator("#file").click()
+            chooser.value.set_files(photo)
+            page.get_by_role("button", name="Classify").click()
+            answer = page.locator("#answer-class")
+            expect(answer).to_have_text(re.compile("|".join(classes)), timeout=UI_TIMEOUT_MS)
+            expect(page.locator("#answer-probability")).to_have_text(
+                re.compile(r"^0\.\d{3} \(\d+\.\d %\)$"))
+            expect(page.locator("#top .row")).to_have_count(3)
+            expect(page.locator("#top .row").first).to_contain_text(answer.inner_text())
+            expect(page.locator("#error")).to_be_hidden()
+            expect(page.locator("#preview")).to_be_visible()
+            expect(page.locator("#status")).to_contain_text("my_cell.png: answered in")
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=ARTIFACTS / "web_service.png", full_page=True)
+            docs_images = ROOT / "docs" / "images"
+            docs_images.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=docs_images / "09_web_service.png", full_page=True)
+
+            page.set_input_files("#file", text_file)
+            page.get_by_role("button", name="Classify").click()
+            error = page.get_by_role("alert")
+            expect(error).to_have_text(
+                "notes.jpg is not an image Pillow can read: choose a JPEG or PNG photo.",
+                timeout=UI_TIMEOUT_MS)
+            expect(page.locator("#result")).to_be_hidden()
+            expect(page.locator("#status")).to_contain_text("HTTP 415")
+            expect(page.locator("#preview")).to_be_hidden()  # no broken-image icon
+            page.screenshot(path=ARTIFACTS / "web_service_error.png", full_page=True)
+            assert not [line for line in console if line.startswith("[pageerror]")], console
+        except BaseException:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            try:
+                page.screenshot(path=ARTIFACTS / "web_service-failure.png", full_page=True,
+                                timeout=10_000)
+            except Exception as exc:  # the test's own error matters more
+                print(f"could not take the failure screenshot: {exc}")
+            (ARTIFACTS / "browser-console.log").write_text("\n".join(console) + "\n",
+                                                           encoding="utf-8")
+            raise

@@ -38,7 +38,8 @@ def test_json_report_of_the_corpus(corpus: Corpus, capsys: pytest.CaptureFixture
     status, out, err = _run(capsys, str(corpus.root), "--json")
     assert status == 1 and err == ""
     report = json.loads(out)
-    assert set(report) == {"classes", "problems", "usable"}
+    assert set(report) == {"classes", "problems", "usable", "rotated"}
+    assert report["rotated"] == 1  # cats/rotated.jpg, EXIF orientation 6
     assert report["classes"] == corpus.classes
     assert list(report["classes"]) == sorted(corpus.classes)
     assert report["usable"] == len(corpus.usable) == sum(report["classes"].values())
@@ -69,7 +70,8 @@ def test_clean_folder_exits_0(clean: Path, capsys: pytest.CaptureFixture[str]) -
     assert "2 class folders, 3 usable images" in out and "No problems found" in out
     status, out, _ = _run(capsys, str(clean), "--json")
     assert status == 0
-    assert json.loads(out) == {"classes": {"a": 2, "b": 1}, "problems": [], "usable": 3}
+    assert json.loads(out) == {"classes": {"a": 2, "b": 1}, "problems": [], "usable": 3,
+                               "rotated": 0}
 
 
 def test_one_problem_is_enough_for_exit_1(clean: Path,
@@ -86,7 +88,7 @@ def test_empty_folder_has_the_no_class_folders_problem(tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _run(capsys, str(tmp_path), "--json")
     assert status == 1
-    assert json.loads(out) == {"classes": {}, "usable": 0, "problems": [
+    assert json.loads(out) == {"classes": {}, "usable": 0, "rotated": 0, "problems": [
         {"path": ".", "reason": "no class folders: put each class's images in its own "
                                 "sub-folder"}]}
 

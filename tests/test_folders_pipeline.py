@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from image_corpus import Corpus, build_corpus, image_bytes
-from PIL import Image
+from PIL import Image, ImageOps
 
 from course_utils.folders import load_image_folder, scan_image_folder
 
@@ -43,8 +43,9 @@ def _epoch(ds: tf.data.Dataset) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _reference(path: Path, size: tuple[int, int]) -> np.ndarray:
-    """The image decoded by PIL, as RGB, resized as Keras does."""
-    with Image.open(path) as image:
+    """The image decoded by PIL, upright (EXIF orientation), as RGB, resized as Keras does."""
+    with Image.open(path) as opened:
+        image = ImageOps.exif_transpose(opened)  # load_image_folder turns rotated photos
         if image.mode == "I;16" or image.mode == "I":  # 16-bit grey: Keras keeps the top byte
             grey = (np.asarray(image).astype(np.uint32) >> 8).astype(np.uint8)
             pixels = np.stack([grey] * 3, axis=-1)

@@ -265,9 +265,10 @@ def test_sizes_modes_and_formats_of_odd_images(corpus_scan: FolderScan) -> None:
 
 def test_to_dict_is_the_json_report(corpus: Corpus, corpus_scan: FolderScan) -> None:
     report = corpus_scan.to_dict()
-    assert list(report) == ["classes", "problems", "usable"]
+    assert list(report) == ["classes", "problems", "usable", "rotated"]
     assert report["classes"] == corpus.classes
     assert report["usable"] == len(corpus.usable)
+    assert report["rotated"] == 1  # cats/rotated.jpg, EXIF orientation 6
     assert all(set(p) == {"path", "reason"} for p in report["problems"])
     assert {"path": "empty", "reason": "empty class folder: Keras still makes it class 2, "
                                        "with no images"} in report["problems"]

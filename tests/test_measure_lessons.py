@@ -41,6 +41,7 @@ EXPECTED_TIMES = {  # (total, exercises) as each lesson states them
     "06_save_and_load": (55, 15),
     "07_inside_a_cnn": (75, 20),
     "08_transfer_learning": (70, 20),
+    "09_use_your_model": (60, 15),
 }
 
 

@@ -1,7 +1,11 @@
 """Check one file of an image folder the way Keras would meet it.
 
 ``check_file`` judges one file found in a class folder: usable (Keras reads
-it correctly) or a problem, with a reason a learner can act on. It is the
+it correctly) or a problem, with a reason a learner can act on. For a usable
+image it reports the size as a person sees it: a phone photo stored sideways
+with an EXIF orientation tag (which TensorFlow's decoders ignore) has its
+width and height swapped, and ``orientation`` says how to turn it upright
+(``load_image_folder`` does). It is the
 work horse of ``scan_image_folder`` (in ``course_utils.folders.scan``), which
 checks every file of a folder; use that, unless you want the verdict on one
 file::
@@ -10,9 +14,10 @@ file::
     from course_utils.folders import check_file
 
     check_file(Path("my_images/cats/001.jpg"), "cats/001.jpg", max_pixels=89_478_485)
-    # FileCheck(problem=None, size=(320, 240), mode='RGB', format='JPEG')
+    # FileCheck(problem=None, size=(320, 240), mode='RGB', format='JPEG', orientation=1)
 
-This module needs Pillow only: no TensorFlow.
+This module needs Pillow only: no TensorFlow. The orientation rules are those
+of ``course_utils.photos`` (``orientation_of``, ``ORIENTATION_STEPS``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from PIL import Image, UnidentifiedImageError
+
+from ..photos import orientation_of
 
 __all__ = ["KERAS_IMAGE_EXTENSIONS", "FileCheck", "check_file", "is_system_file", "printable"]
 
@@ -57,15 +64,22 @@ class FileCheck(NamedTuple):
     Attributes:
         problem: None when Keras reads the image correctly, else what is wrong
             and what to do, in one sentence.
-        size: ``(width, height)`` in pixels of a usable image (``(0, 0)`` for a problem).
+        size: ``(width, height)`` in pixels of a usable image as it is shown,
+            upright: for EXIF orientations 5 to 8 the stored width and height
+            are swapped (``(0, 0)`` for a problem).
         mode: PIL's colour mode of a usable image (``"RGB"``, ``"L"``, ...).
         format: the format PIL found in a usable file (``"JPEG"``, ``"PNG"``, ...).
+        orientation: the EXIF orientation tag of a usable image, 1 to 8: 1 when
+            the pixels are stored upright (or there is no tag, or a damaged one),
+            2 to 8 when they must be mirrored or turned to be shown
+            (``course_utils.photos.ORIENTATION_STEPS`` says how).
     """
 
     problem: str | None
     size: tuple[int, int] = (0, 0)
     mode: str = ""
     format: str = ""
+    orientation: int = 1
 
 
 def check_file(path: Path, relative: str, max_pixels: int) -> FileCheck:
@@ -79,8 +93,8 @@ def check_file(path: Path, relative: str, max_pixels: int) -> FileCheck:
             problem (``scan_image_folder`` passes ``MAX_IMAGE_PIXELS``).
 
     Returns:
-        A ``FileCheck``: the problem, or the size, colour mode and format of a
-        usable image.
+        A ``FileCheck``: the problem, or the size (as shown, upright), colour
+        mode, format and EXIF orientation of a usable image.
     """
     name = path.name
     if path.is_symlink() and not path.exists():
@@ -147,9 +161,12 @@ def _check_image(path: Path, max_pixels: int) -> FileCheck:
                 # far less memory, and the same errors (the data is read to the end).
                 image.draft(image.mode, (max(size[0] // 8, 1), max(size[1] // 8, 1)))
             image.load()  # decodes all pixels: finds truncated files that verify() misses
+            # Read after load(): a PNG may keep its EXIF block after the pixels.
+            orientation = orientation_of(image)
     except Exception:  # noqa: BLE001
         return FileCheck(_truncated())
-    return FileCheck(None, size, mode, image_format)
+    shown = (size[1], size[0]) if orientation >= 5 else size  # 5 to 8 turn it by 90°
+    return FileCheck(None, shown, mode, image_format, orientation)
 
 
 def _format_problem(path: Path, image_format: str, size: tuple[int, int],

@@ -4,8 +4,12 @@
 ``keras.utils.image_dataset_from_directory`` (read the file,
 ``tf.io.decode_image`` to RGB, bilinear ``tf.image.resize``, float32 0 to
 255), with the same file order, labels, shuffling and split, from the files
-that ``scan_image_folder`` (``course_utils.folders.scan``) calls usable.
-TensorFlow is imported when you call it, not when you import this module.
+that ``scan_image_folder`` (``course_utils.folders.scan``) calls usable. It
+also turns rotated photos upright, which Keras does not: TensorFlow's decoders
+ignore the EXIF orientation tag, so the scan records it and the pipeline
+mirrors and turns the pixels (``course_utils.photos.ORIENTATION_STEPS``)
+before it resizes them. TensorFlow is imported when you call it, not when you
+import this module.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from ..photos import ORIENTATION_STEPS
 from .scan import FolderScan, plural, scan_image_folder
 
 if TYPE_CHECKING:
@@ -50,6 +55,11 @@ def load_image_folder(
     set; the training set is reshuffled every epoch. Each dataset has
     ``class_names`` and ``file_paths``, as Keras' has. It prints one line:
     how many images it uses and how many files it skipped.
+
+    One thing differs from Keras, on purpose: a photo with an EXIF orientation
+    tag (a phone photo stored sideways) is turned upright before it is
+    resized, so the model sees it as a person does and ``image_size`` is the
+    size of the upright picture. Keras would feed it sideways or mirrored.
 
     ``validation_split`` can also be a function, which Keras cannot do: it
     gets each image's path (as in ``file_paths``) and returns True for the
@@ -108,6 +118,8 @@ def load_image_folder(
     base = os.path.expanduser(os.fspath(path))
     paths = [os.path.join(base, *image.path.split("/")) for image in scan.images]
     labels = [image.label for image in scan.images]
+    turns = [image.orientation if image.orientation in ORIENTATION_STEPS else 1
+             for image in scan.images]
     if seed is None:
         seed = int(np.random.randint(1_000_000))
     if shuffle:  # as keras' index_directory: one global shuffle of the file list
@@ -116,6 +128,7 @@ def load_image_folder(
         rng.shuffle(order)
         paths = [paths[i] for i in order]
         labels = [labels[i] for i in order]
+        turns = [turns[i] for i in order]
 
     if validation_split is None:
         to_validation = [False] * len(paths)
@@ -135,11 +148,11 @@ def load_image_folder(
         print(_summary(scan, len(paths) - n_val, n_val))
     options = _Options(size, batch_size, seed, scan.class_names)
     if validation_split is None:
-        return _dataset(paths, labels, shuffle, options)
+        return _dataset(_Files(paths, labels, turns), shuffle, options)
     train = [i for i, val in enumerate(to_validation) if not val]
     val = [i for i, val in enumerate(to_validation) if val]
-    return (_dataset([paths[i] for i in train], [labels[i] for i in train], shuffle, options),
-            _dataset([paths[i] for i in val], [labels[i] for i in val], False, options))
+    return (_dataset(_Files.pick(paths, labels, turns, train), shuffle, options),
+            _dataset(_Files.pick(paths, labels, turns, val), False, options))
 
 
 def _split_by(in_validation: Callable[[str], bool], paths: list[str]) -> list[bool]:
@@ -154,6 +167,20 @@ def _split_by(in_validation: Callable[[str], bool], paths: list[str]) -> list[bo
     return sides
 
 
+class _Files(NamedTuple):
+    """The images of one dataset, in its order: path, label and EXIF orientation of each."""
+
+    paths: list[str]
+    labels: list[int]
+    orientations: list[int]
+
+    @classmethod
+    def pick(cls, paths: list[str], labels: list[int], orientations: list[int],
+             indices: list[int]) -> _Files:
+        return cls([paths[i] for i in indices], [labels[i] for i in indices],
+                   [orientations[i] for i in indices])
+
+
 class _Options(NamedTuple):
     """What every dataset of one ``load_image_folder`` call shares."""
 
@@ -163,33 +190,83 @@ class _Options(NamedTuple):
     class_names: list[str]
 
 
-def _dataset(paths: list[str], labels: list[int], shuffled: bool,
-             options: _Options) -> tf.data.Dataset:
+def _dataset(files: _Files, shuffled: bool, options: _Options) -> tf.data.Dataset:
     """The tf.data pipeline of image_dataset_from_directory over these files."""
     import tensorflow as tf
 
-    ds = tf.data.Dataset.from_tensor_slices((paths, np.asarray(labels, dtype="int32")))
+    ds = tf.data.Dataset.from_tensor_slices((files.paths,
+                                             np.asarray(files.labels, dtype="int32"),
+                                             np.asarray(files.orientations, dtype="int32")))
     if shuffled:  # the buffer Keras uses
         buffer = options.batch_size * 8 if options.batch_size is not None else 1024
         ds = ds.shuffle(buffer_size=buffer, seed=options.seed)
-    ds = ds.map(lambda file, label: (_load_image(file, options.size), label),
+    # Without a rotated photo the pipeline is exactly Keras' one: not one operation more.
+    turn = any(orientation != 1 for orientation in files.orientations)
+    ds = ds.map(lambda file, label, orientation:
+                (_load_image(file, orientation, options.size, turn), label),
                 num_parallel_calls=tf.data.AUTOTUNE)
     if options.batch_size is not None:
         ds = ds.batch(options.batch_size)
     ds = ds.prefetch(tf.data.AUTOTUNE)
     ds.class_names = options.class_names
-    ds.file_paths = paths
+    ds.file_paths = files.paths
     return ds
 
 
-def _load_image(file: tf.Tensor, size: tuple[int, int]) -> tf.Tensor:
-    """Read, decode and resize one image exactly as image_dataset_from_directory does."""
+def _load_image(file: tf.Tensor, orientation: tf.Tensor, size: tuple[int, int],
+                turn: bool) -> tf.Tensor:
+    """Read, decode and resize one image as image_dataset_from_directory does, upright."""
     import tensorflow as tf
 
     image = tf.io.decode_image(tf.io.read_file(file), channels=3, expand_animations=False)
+    if turn:  # before the resize: image_size is the size of the upright picture
+        image = _upright(image, orientation)
     image = tf.image.resize(image, size, method="bilinear")
     image.set_shape((size[0], size[1], 3))
     return image
+
+
+def _upright(image: tf.Tensor, orientation: tf.Tensor) -> tf.Tensor:
+    """Mirror and turn the stored pixels as their EXIF orientation (1 to 8) says.
+
+    No branches: a transpose and a slice with steps of 1 or -1, chosen from
+    ``_TURNS``. For orientation 1 both are identities, which TensorFlow
+    passes through without copying, so an upright image costs nothing.
+    """
+    import tensorflow as tf
+
+    axes, steps = _TURNS
+    index = orientation - 1  # the scan records only 1 to 8
+    image = tf.transpose(image, tf.gather(tf.constant(axes), index))
+    image = tf.strided_slice(image, [0, 0, 0], [0, 0, 0], tf.gather(tf.constant(steps), index),
+                             begin_mask=0b111, end_mask=0b111)  # the whole image, each way
+    image.set_shape((None, None, 3))
+    return image
+
+
+def _turn_table() -> tuple[list[list[int]], list[list[int]]]:
+    """For orientations 1 to 8: the axis order and the steps that apply ORIENTATION_STEPS.
+
+    Each orientation is one transpose (rows become columns, or not) followed
+    by reading rows and columns forwards (1) or backwards (-1). Its steps are
+    composed into that form: "flip" (``tf.image.flip_left_right``) reverses
+    the columns; "rot90" (``tf.image.rot90``, 90° anticlockwise) is a flip
+    followed by a transpose, and moving the transpose first swaps the steps.
+    """
+    axes, steps = [], []
+    for orientation in range(1, 9):
+        swapped, row_step, column_step = False, 1, 1
+        for step in ORIENTATION_STEPS[orientation]:
+            if step == "flip":
+                column_step = -column_step
+            else:  # "rot90"
+                swapped, row_step, column_step = not swapped, -column_step, row_step
+        axes.append([1, 0, 2] if swapped else [0, 1, 2])
+        steps.append([row_step, column_step, 1])
+    return axes, steps
+
+
+_TURNS = _turn_table()
 
 
 def _summary(scan: FolderScan, n_train: int, n_val: int) -> str:

@@ -4,9 +4,11 @@
 ``keras.utils.image_dataset_from_directory`` would (one sub-folder per
 class, in sorted order), checks every file with ``check_file`` (from
 ``course_utils.folders.image_files``) and returns a ``FolderScan``: usable
-images per class, the image sizes and colour modes, and every file or folder
-Keras would skip or fail on, with what to do about it. ``print`` it for the
-report. This module needs Pillow only: no TensorFlow.
+images per class, the image sizes (as shown, upright) and colour modes, how
+many photos carry an EXIF rotation tag (``load_image_folder`` turns them
+upright), and every file or folder Keras would skip or fail on, with what to
+do about it. ``print`` it for the report. This module needs Pillow only: no
+TensorFlow.
 """
 
 from __future__ import annotations
@@ -42,9 +44,12 @@ class ImageInfo(NamedTuple):
     Attributes:
         path: where it is, relative to the scanned folder, with ``/`` (``"cats/001.jpg"``).
         label: its class number, the position of its class folder in sorted order.
-        size: ``(width, height)`` in pixels, as PIL reports it.
+        size: ``(width, height)`` in pixels as the image is shown, upright (for
+            EXIF orientations 5 to 8, the stored width and height swapped).
         mode: PIL's colour mode: ``"RGB"``, ``"L"`` (grey), ``"RGBA"``, ``"P"`` (palette), ...
         format: the format PIL found in the file (``"JPEG"``, ``"PNG"``, ...), whatever its name.
+        orientation: the EXIF orientation tag, 1 (stored upright, or no tag) to 8;
+            ``load_image_folder`` uses it to turn the pixels upright.
     """
 
     path: str
@@ -52,6 +57,7 @@ class ImageInfo(NamedTuple):
     size: tuple[int, int]
     mode: str
     format: str
+    orientation: int = 1
 
 
 @dataclass
@@ -65,7 +71,8 @@ class FolderScan:
         problems: one ``(relative path, reason)`` pair per file or folder that
             Keras would skip or fail on; paths use ``/`` on every system, and a
             folder's path is its name (``"."`` is the scanned folder itself).
-        sizes: how many usable images have each size ``(width, height)``.
+        sizes: how many usable images have each size ``(width, height)``, as shown
+            (upright).
         modes: how many usable images have each PIL colour mode
             (``"RGB"`` colour, ``"L"`` grey, ``"RGBA"`` colour + transparency, ...).
         images: every usable image, in the order Keras lists them (``ImageInfo``).
@@ -90,6 +97,15 @@ class FolderScan:
         return not self.problems and self.usable > 0
 
     @property
+    def rotated(self) -> int:
+        """The number of usable images with an EXIF orientation tag other than 1.
+
+        Their pixels are stored mirrored or turned (phone photos, mostly);
+        ``load_image_folder`` turns them upright, and ``sizes`` counts them as shown.
+        """
+        return sum(1 for image in self.images if image.orientation != 1)
+
+    @property
     def class_names(self) -> list[str]:
         """The class names in label order, as Keras' ``class_names``."""
         return list(self.classes)
@@ -100,18 +116,24 @@ class FolderScan:
         return [(path, reason) for path, reason in self.problems if path not in self._folders]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return ``{"classes": {name: count}, "problems": [{"path", "reason"}], "usable": N}``.
+        """Return the report as plain data, what ``check-folder PATH --json`` prints.
 
-        This is what ``python -m course_utils check-folder PATH --json`` prints.
+        ``{"classes": {name: count}, "problems": [{"path": ..., "reason": ...}],
+        "usable": N, "rotated": M}``, where ``rotated`` counts the usable images
+        with an EXIF rotation tag.
         """
         return {
             "classes": dict(self.classes),
             "problems": [{"path": path, "reason": reason} for path, reason in self.problems],
             "usable": self.usable,
+            "rotated": self.rotated,
         }
 
     def summary(self, max_problems: int | None = _MAX_PROBLEMS_SHOWN) -> str:
         """Return the report as text: classes, counts, sizes, colour modes and problems.
+
+        The line about rotated photos appears only when some image carries an
+        EXIF rotation tag.
 
         Args:
             max_problems: list at most this many problems (None: all of them).
@@ -128,6 +150,11 @@ class FolderScan:
             lines.append("Image sizes (width × height): " + _top(self.sizes, _size_text))
         if self.modes:
             lines.append("Colour modes: " + _top(self.modes, str))
+        rotated = self.rotated
+        if rotated:
+            lines.append(f"{rotated:,} {plural(rotated, 'image')} "
+                         f"{plural(rotated, 'carries', 'carry')} a rotation tag; "
+                         f"{plural(rotated, 'it is', 'they are')} turned upright")
         if not self.problems:
             if self.usable:
                 lines.append("No problems found: image_dataset_from_directory can read every "
@@ -229,6 +256,11 @@ def scan_image_folder(path: str | os.PathLike[str], *, max_pixels: int | None = 
     - empty class folders and class folders without a usable image (Keras
       still makes them a class).
 
+    A photo stored sideways with an EXIF orientation tag (as phones save
+    them) is usable: the scan records the tag and the size as it is shown,
+    and the report says how many such photos there are. Keras would feed
+    them sideways; ``load_image_folder`` turns them upright.
+
     Args:
         path: the dataset folder, the one that holds the class folders.
         max_pixels: the most pixels (width × height) an image may have
@@ -236,7 +268,8 @@ def scan_image_folder(path: str | os.PathLike[str], *, max_pixels: int | None = 
 
     Returns:
         A ``FolderScan``; ``print`` it for a readable report, or use its
-        ``classes``, ``problems``, ``usable``, ``sizes``, ``modes`` and ``images``.
+        ``classes``, ``problems``, ``usable``, ``sizes``, ``modes``, ``rotated``
+        and ``images``.
 
     Example:
         >>> scan = scan_image_folder("my_images")
@@ -289,7 +322,7 @@ def scan_image_folder(path: str | os.PathLike[str], *, max_pixels: int | None = 
                 scan.sizes[checked.size] += 1
                 scan.modes[checked.mode] += 1
                 scan.images.append(ImageInfo(relative, label, checked.size, checked.mode,
-                                             checked.format))
+                                             checked.format, checked.orientation))
             else:
                 scan.problems.append((relative, checked.problem))
         name = printable(class_dir.name)
