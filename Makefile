@@ -8,6 +8,10 @@ LAB_ARGS ?=
 # JupyterLab refuses to run as root unless told to (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
+# Test processes: 2 halves the wall time on a 2-core machine (one process keeps one core
+# busy: most test time is Python, not TensorFlow). Each file, and so each notebook, runs in
+# one process. More workers need about 2.5 GB of memory each.
+TEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
 # The course's JupyterLab defaults (no "get notified about Jupyter news?" prompt), as a
@@ -59,6 +63,7 @@ lint: dev
 test: dev
 	$(BIN)/ruff check .
 	COURSE_FAST=1 $(BIN)/python -m pytest -v -p no:cacheprovider tests notebooks \
+		-n $(TEST_WORKERS) --dist loadfile \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=900 $(PYTEST_ARGS)
 
 # Each recipe trains in its own process; MNIST pair 3 times, CIFAR-10 pair once (see --help).

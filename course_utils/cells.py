@@ -126,7 +126,7 @@ def train_cell_model(train_dir: str | os.PathLike[str], image_size: tuple[int, i
     from .folders import load_image_folder, scan_image_folder
     from .pretrained import cell_group_split
 
-    scan = scan_image_folder(train_dir)
+    scan = scan_image_folder(train_dir, quick=True)  # lesson 05 checked every file
     split = cell_group_split(train_dir, scan.class_names, seed=seed)
     train_ds, val_ds = load_image_folder(train_dir, image_size, batch_size=None,
                                          validation_split=split, seed=seed, scan=scan)

@@ -192,7 +192,7 @@ def _read(image: Image.Image, name: str, max_pixels: int) -> Photo:
         raise PhotoError(_truncated(name)) from None
     if mode != "RGB":
         notes.append(_mode_note(mode))
-    picture = image.convert("RGB")
+    picture = _rgb(image)
     if orientation != 1:
         picture = turn_upright(picture, orientation)
         notes.append(f"turned upright (EXIF orientation {orientation}: stored "
@@ -223,10 +223,23 @@ def _display_name(source: Any, name: str | None) -> str:
     return "This file"
 
 
+def _rgb(image: Image.Image) -> Image.Image:
+    """RGB pixels; 16- and 32-bit grey scaled to 0-255 first (Pillow's convert would clip them)."""
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):
+        grey = np.asarray(image, dtype=np.float64)
+        if image.mode.startswith("I;16") or grey.max() > 255:
+            grey = grey / 257.0  # 65535 → 255, as TensorFlow's decode_png does
+        grey = np.clip(np.rint(grey), 0, 255).astype(np.uint8)
+        return Image.fromarray(grey).convert("RGB")
+    return image.convert("RGB")
+
+
 def _mode_note(mode: str) -> str:
-    if mode in ("L", "LA", "I", "F") or mode.startswith("I;16"):
+    if mode in ("I", "F") or mode.startswith("I;16"):
+        return "16-bit grey image: scaled to 0-255, its grey copied to red, green and blue"
+    if mode in ("L", "LA"):
         return "grey image: its grey copied to red, green and blue"
-    if mode in ("RGBA", "PA", "P") and mode != "P":
+    if mode in ("RGBA", "PA"):
         return f"{mode} image: the transparency is dropped, as Keras does when it trains"
     if mode == "P":
         return "palette image: converted to RGB"

@@ -621,9 +621,6 @@ def test_the_web_service_page_answers_in_chromium(
             expect(page.locator("#status")).to_contain_text("my_cell.png: answered in")
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=ARTIFACTS / "web_service.png", full_page=True)
-            docs_images = ROOT / "docs" / "images"
-            docs_images.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=docs_images / "09_web_service.png", full_page=True)
 
             page.set_input_files("#file", text_file)
             page.get_by_role("button", name="Classify").click()

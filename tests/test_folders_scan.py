@@ -367,3 +367,29 @@ def test_importing_the_package_does_not_import_tensorflow() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_quick_scan_reads_headers_only(tmp_path: Path) -> None:
+    """quick=True finds what the header says (format, size, frames, orientation), not a cut file."""
+    import io
+
+    from PIL import Image
+
+    folder = tmp_path / "cats"
+    folder.mkdir()
+    image = Image.new("RGB", (40, 30), (200, 10, 10))
+    exif = image.getexif()
+    exif[0x0112] = 6
+    image.save(folder / "rotated.jpg", exif=exif)
+    buffer = io.BytesIO()
+    noise = np.random.default_rng(0).integers(0, 256, (300, 400, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(buffer, format="JPEG")  # cut half-way: inside the pixels
+    (folder / "cut.jpg").write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    (folder / "notes.jpg").write_text("not an image")
+    full = scan_image_folder(tmp_path)
+    quick = scan_image_folder(tmp_path, quick=True)
+    assert [i.path for i in full.images] == ["cats/rotated.jpg"]
+    assert [i.path for i in quick.images] == ["cats/cut.jpg", "cats/rotated.jpg"]
+    assert quick.images[1] == full.images[0]  # size as shown (30, 40), orientation 6
+    assert quick.images[1].size == (30, 40) and quick.rotated == 1
+    assert [p for p, _ in quick.problems] == ["cats/notes.jpg"]

@@ -82,7 +82,7 @@ class FileCheck(NamedTuple):
     orientation: int = 1
 
 
-def check_file(path: Path, relative: str, max_pixels: int) -> FileCheck:
+def check_file(path: Path, relative: str, max_pixels: int, *, decode: bool = True) -> FileCheck:
     """Check one file the way Keras would meet it; ``problem`` is None when it is usable.
 
     Args:
@@ -91,6 +91,9 @@ def check_file(path: Path, relative: str, max_pixels: int) -> FileCheck:
             able to encode it as UTF-8).
         max_pixels: images with more pixels (width × height) than this are a
             problem (``scan_image_folder`` passes ``MAX_IMAGE_PIXELS``).
+        decode: False reads only the file's header (format, size, colour mode,
+            frames, EXIF orientation): several times faster, but a file cut off
+            after its header is not found. For folders you already checked.
 
     Returns:
         A ``FileCheck``: the problem, or the size (as shown, upright), colour
@@ -123,13 +126,13 @@ def check_file(path: Path, relative: str, max_pixels: int) -> FileCheck:
     if info.st_size == 0:
         return FileCheck(f"empty file (0 bytes): {_KERAS_FAILS}")
     try:
-        return _check_image(path, max_pixels)
+        return _check_image(path, max_pixels, decode)
     except OSError as exc:  # it went away, or cannot be read
         return FileCheck(f"cannot be read ({exc.strerror or exc}): check its permissions")
 
 
-def _check_image(path: Path, max_pixels: int) -> FileCheck:
-    """Open, check and decode one image file with PIL."""
+def _check_image(path: Path, max_pixels: int, decode: bool = True) -> FileCheck:
+    """Open, check and (unless ``decode`` is False) decode one image file with PIL."""
     try:
         with Image.open(path) as image:
             image_format = image.format or "unknown"
@@ -142,6 +145,10 @@ def _check_image(path: Path, max_pixels: int) -> FileCheck:
                                f"you want as a PNG (Keras would use only the first frame)")
             if problem is not None:
                 return FileCheck(problem)
+            if not decode:  # the header only: the EXIF block of a JPEG comes before the pixels
+                orientation = orientation_of(image)
+                shown = (size[1], size[0]) if orientation >= 5 else size
+                return FileCheck(None, shown, mode, image_format, orientation)
             image.verify()  # checks the structure (PNG checksums, ...)
     except UnidentifiedImageError:
         return FileCheck(_not_an_image(path))
