@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -140,3 +141,23 @@ def scripted_mirror(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
         script.release.set()
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def predictor() -> Any:
+    """A tiny untrained colour model as a Predictor: (30, 40, 3) uint8 → classes a, b, c.
+
+    Shared by the tests of the photo widget and the folder predictions.
+    """
+    import keras
+
+    from course_utils.predictor import Predictor
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([
+        keras.Input((30, 40, 3), dtype="uint8"),
+        keras.layers.Rescaling(1 / 255),
+        keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(3, activation="softmax"),
+    ])
+    return Predictor(model, ["a", "b", "c"])

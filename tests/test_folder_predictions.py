@@ -28,21 +28,6 @@ PROBLEMS = {"notes.txt": "not an image", "y/broken.jpg": "truncated",
 EXPECTED_FILES = sorted([*PHOTOS, *PROBLEMS])
 
 
-@pytest.fixture(scope="module")
-def predictor() -> Predictor:
-    """A tiny untrained colour model: (30, 40, 3) uint8 → 3 classes a, b, c."""
-    import keras
-
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input((30, 40, 3), dtype="uint8"),
-        keras.layers.Rescaling(1 / 255),
-        keras.layers.GlobalAveragePooling2D(),
-        keras.layers.Dense(3, activation="softmax"),
-    ])
-    return Predictor(model, ["a", "b", "c"])
-
-
 def image_bytes(colour: tuple[int, int, int], fmt: str, orientation: int = 1) -> bytes:
     """An 80×60 image: a flat ``colour`` with a white square (so it is no flat colour)."""
     pixels = np.empty((60, 80, 3), dtype=np.uint8)

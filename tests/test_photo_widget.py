@@ -20,21 +20,6 @@ from course_utils.predictor import Predictor
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(scope="module")
-def predictor() -> Predictor:
-    """A tiny untrained colour model: (30, 40, 3) uint8 → 3 classes a, b, c."""
-    import keras
-
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input((30, 40, 3), dtype="uint8"),
-        keras.layers.Rescaling(1 / 255),
-        keras.layers.GlobalAveragePooling2D(),
-        keras.layers.Dense(3, activation="softmax"),
-    ])
-    return Predictor(model, ["a", "b", "c"])
-
-
 def picture(size: tuple[int, int] = (80, 60), mode: str = "RGB") -> Image.Image:
     """A colour gradient, ``size`` = (width, height): a real image, not a flat colour."""
     width, height = size
