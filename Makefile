@@ -18,7 +18,7 @@ BENCH_ARGS ?=
 # namespaced file in the environment's overrides.d: a learner's own settings still win.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/cnn-course.json
 
-.PHONY: help venv dev data lab test lint format clean bench
+.PHONY: help venv dev data lab test lint format clean bench hub
 
 help:
 	@echo "make lab    install (once), fetch the datasets, start JupyterLab on notebooks/"
@@ -28,6 +28,8 @@ help:
 	@echo "make data   fetch the datasets into the data directory (skips what is there)"
 	@echo "make bench  time the seed and course recipes side by side (about 25 min, quiet machine)"
 	@echo "            writes benchmarks/results.md and results.json; options: BENCH_ARGS=..."
+	@echo "make hub    try the workshop JupyterHub on http://127.0.0.1:8000 (docs/hosting.md);"
+	@echo "            needs Node.js: npm install -g configurable-http-proxy"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +71,14 @@ test: dev
 # Each recipe trains in its own process; MNIST pair 3 times, CIFAR-10 pair once (see --help).
 bench: venv data
 	$(BIN)/python -m benchmarks bench $(BENCH_ARGS)
+
+# The workshop hub (hub/, docs/hosting.md) in local mode, on this computer only: learners choose
+# their password at their first login, each gets a home under hub/runtime/homes/. HUB_PORT=...
+# picks another port; COURSE_FAST=1 make hub puts every learner in fast mode.
+hub: venv data
+	$(BIN)/python -m pip install --quiet -r hub/requirements.txt
+	$(BIN)/python hub/preflight.py
+	HUB_MODE=local $(BIN)/jupyterhub -f hub/jupyterhub_config.py
 
 format: dev
 	$(BIN)/ruff check --fix .

@@ -19,6 +19,10 @@ the dataset and weights rows from ``data.dataset_status`` (the loaders,
 ``fetch`` and the offline kit ask the same function). TensorFlow is imported in a separate
 process, so the doctor itself never imports it. ``PYTHON_SUPPORTED`` is kept
 equal to ``requires-python`` in ``pyproject.toml`` by a test.
+
+``run_checks(hub=True)`` adds what the workshop hub of ``hub/`` needs (``check_hub``, which
+``hub/preflight.py`` prints): its packages (``hub/requirements.txt``) and the
+``configurable-http-proxy`` program (npm).
 """
 
 from __future__ import annotations
@@ -93,6 +97,29 @@ def check_widgets() -> Check:
         return Check("jupyterlab_widgets", OK, f"{version} (widgets show in JupyterLab)")
     return Check("jupyterlab_widgets", FAIL, "not installed: quizzes will not show",
                  'Run: pip install "ipywidgets>=8.1,<9" (it brings jupyterlab_widgets).')
+
+
+PROXY = "configurable-http-proxy"
+"""The hub's proxy: a Node.js program (npm), not a Python package."""
+
+
+def check_hub() -> list[Check]:
+    """The workshop hub's needs: its packages (``hub/requirements.txt``) and the proxy program."""
+    rows = [Check(row.name, OK if row.ok else FAIL, row.detail, row.fix)
+            for row in packages.check_hub_packages()]
+    fix = f"Install Node.js (with npm), then run: npm install -g {PROXY}"
+    program = shutil.which(PROXY)
+    if program is None:
+        return [*rows, Check(PROXY, FAIL, "not found on PATH: the hub cannot start", fix)]
+    try:
+        result = subprocess.run([program, "--version"], capture_output=True, text=True,
+                                timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return [*rows, Check(PROXY, FAIL, f"{program} does not run ({err})", fix)]
+    version = result.stdout.strip()
+    if result.returncode != 0 or not version:
+        return [*rows, Check(PROXY, FAIL, f"{program} --version failed", fix)]
+    return [*rows, Check(PROXY, OK, f"{version} ({program})")]
 
 
 # --------------------------------------------------------------------------- TensorFlow
@@ -286,8 +313,11 @@ def check_dataset(found: data.DatasetStatus) -> Check:
 # --------------------------------------------------------------------------- all together
 
 
-def run_checks(root: Path | None = None, quick: bool = False) -> list[Check]:
-    """Run every check and return the rows (the data directory is ``root`` or the usual one)."""
+def run_checks(root: Path | None = None, quick: bool = False, hub: bool = False) -> list[Check]:
+    """Run every check and return the rows (the data directory is ``root`` or the usual one).
+
+    ``hub=True`` adds the workshop hub's rows (``check_hub``).
+    """
     root = root or config.data_dir()
     entries = data.all_entries()
     found = [data.dataset_status(name, root, quick) for name in entries]
@@ -296,7 +326,8 @@ def run_checks(root: Path | None = None, quick: bool = False) -> list[Check]:
                if not status.usable and not entries[status.name].optional]
     rows = [check_python(), *check_packages(), check_widgets(), *check_tensorflow(),
             check_memory(), check_disk(root, missing), check_writable(root, missing)]
-    return [*rows, *(check_dataset(status) for status in found)]
+    rows += [check_dataset(status) for status in found]
+    return [*rows, *check_hub()] if hub else rows
 
 
 def summary(rows: list[Check]) -> str:
@@ -319,11 +350,12 @@ def format_table(rows: list[Check]) -> str:
     return "\n".join([*lines, "", summary(rows)])
 
 
-def main(root: Path | None = None, quick: bool = False, as_json: bool = False) -> int:
-    """Print the doctor's report; return 0 when nothing FAILed, else 1."""
+def main(root: Path | None = None, quick: bool = False, as_json: bool = False,
+         hub: bool = False) -> int:
+    """Print the report (and the hub's rows when ``hub``); return 0 when nothing FAILed, else 1."""
     if not as_json:
         print("Checking your setup (importing TensorFlow takes a few seconds)...", file=sys.stderr)
-    rows = run_checks(root, quick)
+    rows = run_checks(root, quick, hub)
     failed = any(r.status == FAIL for r in rows)
     if as_json:
         print(json.dumps({"ok": not failed, "checks": [asdict(r) for r in rows]}, indent=2))

@@ -16,6 +16,10 @@ Where the list comes from:
   ``pyproject.toml``). Those name no TensorFlow (every platform brings its
   own), so TensorFlow is then checked as "any version".
 
+The workshop hub (``hub/``) has one list of its own, ``hub/requirements.txt``
+(JupyterHub and its helpers, none of the course's packages again);
+``check_hub_packages()`` checks it, for the doctor's ``check_hub``.
+
 ``binder/requirements.txt`` and ``pyproject.toml`` repeat the list;
 ``tests/test_packages.py`` checks that they say the same as
 ``requirements.txt``.
@@ -40,6 +44,9 @@ from packaging.version import InvalidVersion, Version
 
 REQUIREMENTS_FILE = Path(__file__).resolve().parent.parent / "requirements.txt"
 """The course's package list, when ``course_utils`` runs from the repository."""
+
+HUB_REQUIREMENTS_FILE = REQUIREMENTS_FILE.parent / "hub" / "requirements.txt"
+"""The workshop hub's own packages (JupyterHub and its helpers), on top of the course's."""
 
 DISTRIBUTION = "course-utils"
 """The name this package is installed under (``pyproject.toml``'s ``[project].name``)."""
@@ -81,12 +88,16 @@ def requirement_lines() -> tuple[list[str], str]:
     Raises ``importlib.metadata.PackageNotFoundError`` when neither exists.
     """
     if REQUIREMENTS_FILE.is_file() and (REQUIREMENTS_FILE.parent / "course_utils").is_dir():
-        lines = [ln.split("#")[0].strip() for ln in REQUIREMENTS_FILE.read_text().splitlines()]
-        wanted = [ln for ln in lines if ln and not ln.startswith(("-", "."))]
-        return wanted, str(REQUIREMENTS_FILE)
+        return read_requirement_lines(REQUIREMENTS_FILE), str(REQUIREMENTS_FILE)
     requires = importlib.metadata.requires(DISTRIBUTION) or []
     wanted = [line for line in requires if "extra" not in line.partition(";")[2]]
     return [*wanted, NOT_PINNED_IN_WHEEL], f"the installed {DISTRIBUTION} package's metadata"
+
+
+def read_requirement_lines(path: Path) -> list[str]:
+    """The requirement lines of a file: without comments, options (``-r``, ``-e``) and paths."""
+    lines = [ln.split("#")[0].strip() for ln in path.read_text().splitlines()]
+    return [ln for ln in lines if ln and not ln.startswith(("-", "."))]
 
 
 def find_installed(name: str) -> tuple[str, str] | None:
@@ -111,13 +122,15 @@ def installed_version(name: str) -> str | None:
     return found[1] if found else None
 
 
-def check_requirement(line: str, note: str = "", from_file: bool = True) -> PackageCheck:
+def check_requirement(line: str, note: str = "", from_file: bool = True,
+                      list_file: str = "requirements.txt") -> PackageCheck:
     """Check one requirement line such as ``numpy>=1.26,<3``.
 
     ``note`` is added to the detail (for example why there is no version
-    range); ``from_file`` adds "or pip install -r requirements.txt" to the
-    fix. Raises ``packaging.requirements.InvalidRequirement`` for a line
-    that is not a requirement.
+    range); ``from_file`` adds "or pip install -r LIST_FILE" to the fix
+    (``list_file``: the requirements file the line comes from). Raises
+    ``packaging.requirements.InvalidRequirement`` for a line that is not a
+    requirement.
     """
     req = Requirement(line)
     if req.marker is not None and not req.marker.evaluate():
@@ -130,7 +143,7 @@ def check_requirement(line: str, note: str = "", from_file: bool = True) -> Pack
     found = find_installed(req.name)
     distribution = found[0] if found else req.name
     plain = f"{distribution}{written}"
-    fix = f'Run: pip install "{plain}"' + (" (or pip install -r requirements.txt)."
+    fix = f'Run: pip install "{plain}"' + (f" (or pip install -r {list_file})."
                                             if from_file else ".")
     if found is None:
         return PackageCheck(req.name, False, f"not installed (need {wanted})", fix)
@@ -165,4 +178,23 @@ def check_packages() -> list[PackageCheck]:
         except InvalidRequirement as err:
             rows.append(PackageCheck(line, False, f"cannot read this line of {source}: {err}",
                                      "Correct the line in requirements.txt."))
+    return rows
+
+
+def check_hub_packages(path: Path | None = None) -> list[PackageCheck]:
+    """Check the workshop hub's packages (``hub/requirements.txt``, or ``path``); one row a line.
+
+    One failed row when the file is not there: the hub needs the course's repository.
+    """
+    path = path or HUB_REQUIREMENTS_FILE
+    if not path.is_file():
+        return [PackageCheck("hub package list", False, f"{path} not found",
+                             "Run the hub from a clone of the course's repository.")]
+    rows = []
+    for line in read_requirement_lines(path):
+        try:
+            rows.append(check_requirement(line, list_file="hub/requirements.txt"))
+        except InvalidRequirement as err:
+            rows.append(PackageCheck(line, False, f"cannot read this line of {path}: {err}",
+                                     "Correct the line in hub/requirements.txt."))
     return rows

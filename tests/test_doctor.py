@@ -280,3 +280,44 @@ def test_check_folder_imports_no_tensorflow(tmp_path: Path) -> None:
 def test_python_range_is_pyprojects() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert f'requires-python = "{doctor.PYTHON_SUPPORTED}"' in pyproject
+
+
+# --------------------------------------------------------------- the workshop hub (hub=True)
+
+
+def _fake_proxy(folder: Path, script: str) -> None:
+    """A configurable-http-proxy on PATH that runs ``script`` (a shell script body)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    program = folder / doctor.PROXY
+    program.write_text(f"#!/bin/sh\n{script}\n")
+    program.chmod(0o755)
+
+
+def test_hub_rows_only_when_asked(course_dir: Path, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_proxy(tmp_path / "bin", "echo 5.3.0")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    assert "jupyterhub" not in _rows() and doctor.PROXY not in _rows()
+    rows = _rows(hub=True)
+    assert rows[doctor.PROXY].status == doctor.OK
+    assert rows[doctor.PROXY].detail == f"5.3.0 ({tmp_path / 'bin' / doctor.PROXY})"
+    assert "jupyterhub" in rows and "jupyterhub-firstuseauthenticator" in rows
+
+
+def test_hub_without_the_proxy_fails_with_the_npm_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    row = {r.name: r for r in doctor.check_hub()}[doctor.PROXY]
+    assert row.status == doctor.FAIL and "not found on PATH" in row.detail
+    assert row.fix.endswith("npm install -g configurable-http-proxy")
+    _fake_proxy(tmp_path / "broken", "exit 3")
+    monkeypatch.setenv("PATH", str(tmp_path / "broken"))
+    row = {r.name: r for r in doctor.check_hub()}[doctor.PROXY]
+    assert row.status == doctor.FAIL and "--version failed" in row.detail
+
+
+def test_hub_package_out_of_range_fails(course_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    only_installed(monkeypatch, {"jupyterhub": "4.1.6"})
+    row = {r.name: r for r in doctor.check_hub()}["jupyterhub"]
+    assert row.status == doctor.FAIL and "pip install -r hub/requirements.txt" in row.fix

@@ -208,3 +208,34 @@ def test_unreadable_line_is_a_failed_row(tmp_path: Path, monkeypatch: pytest.Mon
     rows = packages.check_packages()
     assert [row.name for row in rows] == ["numpy", "not a requirement!"]
     assert rows[0].ok and not rows[1].ok and "cannot read this line" in rows[1].detail
+
+
+# --------------------------------------------------------------- the workshop hub's own list
+
+
+def test_hub_list_names_each_package_once_and_none_of_the_courses() -> None:
+    """hub/requirements.txt adds the hub's packages; it repeats (or -r's) nothing."""
+    hub_file = ROOT / "hub" / "requirements.txt"
+    assert packages.HUB_REQUIREMENTS_FILE == hub_file
+    assert not [ln for ln in _lines(hub_file) if ln.startswith("-")]
+    hub = [Requirement(ln).name.lower() for ln in _lines(hub_file)]
+    course = {Requirement(ln).name.lower() for ln in _lines(ROOT / "requirements.txt")
+              if ln != "-e ."}
+    assert len(hub) == len(set(hub)) and not set(hub) & course
+    assert {"jupyterhub", "jupyterhub-firstuseauthenticator", "jupyterhub-idle-culler"} <= set(hub)
+    assert Requirement(next(ln for ln in _lines(hub_file) if ln.startswith("jupyterhub>"))
+                       ).specifier.contains("5.0.0")
+
+
+def test_hub_packages_are_checked_with_the_hub_lists_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    only_installed(monkeypatch, {"jupyterhub": "4.1.6", "jupyterhub-idle-culler": None})
+    rows = {row.name: row for row in packages.check_hub_packages()}
+    assert set(rows) == {Requirement(ln).name for ln in _lines(ROOT / "hub" / "requirements.txt")}
+    assert not rows["jupyterhub"].ok and rows["jupyterhub"].detail.startswith("4.1.6 installed")
+    assert rows["jupyterhub-idle-culler"].fix.endswith("(or pip install -r hub/requirements.txt).")
+    assert not rows["jupyterhub-idle-culler"].ok
+
+
+def test_hub_list_missing_is_one_clear_failure(tmp_path: Path) -> None:
+    [row] = packages.check_hub_packages(tmp_path / "requirements.txt")
+    assert not row.ok and "not found" in row.detail and "repository" in row.fix
