@@ -25,7 +25,9 @@ The course's benchmarks (``python -m benchmarks``) time exactly these recipes.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import keras
 from keras import layers
@@ -292,11 +294,23 @@ class SmoothedSparseCrossentropy(keras.losses.Loss):
         return {**super().get_config(), "label_smoothing": self.label_smoothing}
 
 
-def better_mnist_model(steps_per_epoch: int, epochs: int | None = None) -> keras.Model:
-    """``better_mnist_cnn`` compiled with the ``BETTER_MNIST`` settings (see ``compile_recipe``)."""
-    return compile_recipe(better_mnist_cnn(), BETTER_MNIST, steps_per_epoch, epochs)
+def better_mnist_model(steps_per_epoch: int, epochs: int | None = None,
+                       strategy: Any = None) -> keras.Model:
+    """``better_mnist_cnn`` compiled with the ``BETTER_MNIST`` settings (see ``compile_recipe``).
+
+    ``strategy``: a ``tf.distribute`` strategy to build and compile the model under
+    (``strategy.scope()``), or None for none (lesson 10).
+    """
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+        return compile_recipe(better_mnist_cnn(), BETTER_MNIST, steps_per_epoch, epochs)
 
 
-def better_cifar_model(steps_per_epoch: int, epochs: int | None = None) -> keras.Model:
-    """``better_cifar_cnn`` compiled with the ``BETTER_CIFAR`` settings (see ``compile_recipe``)."""
-    return compile_recipe(better_cifar_cnn(), BETTER_CIFAR, steps_per_epoch, epochs)
+def better_cifar_model(steps_per_epoch: int, epochs: int | None = None,
+                       strategy: Any = None) -> keras.Model:
+    """``better_cifar_cnn`` compiled with the ``BETTER_CIFAR`` settings (see ``compile_recipe``).
+
+    ``strategy``: a ``tf.distribute`` strategy to build and compile the model under
+    (``strategy.scope()``), or None for none (lesson 10).
+    """
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+        return compile_recipe(better_cifar_cnn(), BETTER_CIFAR, steps_per_epoch, epochs)
