@@ -25,12 +25,13 @@ The course's benchmarks (``python -m benchmarks``) time exactly these recipes.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import keras
 from keras import layers
+
+from .distributed import strategy_scope
 
 CIFAR10_SHAPE = (32, 32, 3)
 
@@ -301,7 +302,7 @@ def better_mnist_model(steps_per_epoch: int, epochs: int | None = None,
     ``strategy``: a ``tf.distribute`` strategy to build and compile the model under
     (``strategy.scope()``), or None for none (lesson 10).
     """
-    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+    with strategy_scope(strategy):
         return compile_recipe(better_mnist_cnn(), BETTER_MNIST, steps_per_epoch, epochs)
 
 
@@ -312,5 +313,5 @@ def better_cifar_model(steps_per_epoch: int, epochs: int | None = None,
     ``strategy``: a ``tf.distribute`` strategy to build and compile the model under
     (``strategy.scope()``), or None for none (lesson 10).
     """
-    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+    with strategy_scope(strategy):
         return compile_recipe(better_cifar_cnn(), BETTER_CIFAR, steps_per_epoch, epochs)

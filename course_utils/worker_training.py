@@ -171,8 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     steps = len(x_fit) // args.batch
     log(f"{strategy.num_replicas_in_sync} replicas in sync, global batch {args.batch}, "
         f"{steps} steps an epoch")
-    with strategy.scope():
-        model = models.better_cifar_model(steps, args.epochs)
+    model = models.better_cifar_model(steps, args.epochs, strategy=strategy)
     start = time.perf_counter()
     result: dict[str, Any] = {"worker": index, "mode": args.mode,
                               "replicas": strategy.num_replicas_in_sync}
