@@ -43,6 +43,7 @@ __all__ = [
     "StepTiming",
     "count_macs",
     "peak_rate",
+    "plot_macs",
     "time_training_step",
 ]
 
@@ -172,6 +173,34 @@ def count_macs(model: Any) -> MacsTable:
             shape = ()
         rows.append(LayerMacs(layer.name, type(layer).__name__, shape, int(_layer_macs(layer))))
     return MacsTable(model.name, tuple(rows))
+
+
+def plot_macs(table: MacsTable, title: str | None = None) -> Any:
+    """A bar chart of the millions of multiply-adds each layer does for one image.
+
+    Only the layers that do any (convolutions and ``Dense``) get a bar, in the
+    model's order, labelled with their share of the total. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    rows = [layer for layer in table.layers if layer.macs]
+    if not rows:
+        raise ValueError(f"{table.model_name} has no layer with multiply-adds to plot")
+    total = table.forward_macs
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 1.2))
+    names = [row.name for row in rows][::-1]
+    values = [row.macs / 1e6 for row in rows][::-1]
+    bars = ax.barh(names, values, color="tab:blue")
+    for bar, value in zip(bars, values, strict=True):
+        ax.annotate(f"{value * 1e6 / total:.0%}", (bar.get_width(), bar.get_y() + 0.4),
+                    xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
+    ax.set_xlabel("millions of multiply-adds for one image (forward pass)")
+    ax.set_ylabel("layer")
+    ax.set_xlim(0, max(values) * 1.15)
+    ax.set_title(title or f"Where the multiply-adds of {table.model_name} are "
+                 f"({total / 1e6:.1f} million in all)")
+    fig.tight_layout()
+    return fig
 
 
 @dataclass(frozen=True)

@@ -371,11 +371,19 @@ def render_table(results: dict[str, Any], lessons: Sequence[Lesson]) -> str:
         if "date" in entry
     )
     when = dates[0] if dates and dates[0] == dates[-1] else " to ".join(dates[:1] + dates[-1:])
+    default_cpu = machine.get("cpu", "an unknown CPU")
+    by_cpu: dict[str, list[str]] = {}
+    for stem, modes in sorted(results["lessons"].items()):
+        for cpu in dict.fromkeys(entry.get("cpu", default_cpu) for entry in modes.values()):
+            by_cpu.setdefault(cpu, []).append(stem[:2])
+    where = " and ".join(
+        f"{cpu} (lesson{'s' if len(stems) > 1 else ''} {', '.join(stems)})" for cpu, stems in
+        by_cpu.items()) if len(by_cpu) > 1 else default_cpu
     lines += [
         "",
         f"Run times: median wall-clock time of a top-to-bottom run on a fresh kernel "
         f"(kernel start included), measured with `docs/measure_lessons.py` on "
-        f"{machine.get('cpu', 'an unknown CPU')} ({machine.get('cores', '?')} cores), "
+        f"{where} ({machine.get('cores', '?')} cores), "
         f"TensorFlow {machine.get('tensorflow', '?')}, {when or 'no date'}. "
         f"{MISSING} = not measured yet.",
     ]
@@ -419,6 +427,9 @@ def _measure(args: argparse.Namespace) -> int:
     old = results.get("machine", {})
     if old and (old.get("cpu"), old.get("cores")) != (machine["cpu"], machine["cores"]):
         print(f"warning: earlier entries were measured on {old.get('cpu')}; keep or re-run them")
+        for modes in results["lessons"].values():  # the table says which CPU ran which lesson
+            for entry in modes.values():
+                entry.setdefault("cpu", old.get("cpu"))
     results["machine"] = machine
     failed = []
     for mode in args.modes:
@@ -440,6 +451,7 @@ def _measure(args: argparse.Namespace) -> int:
                 )
             if len(runs) == args.repeat:
                 record(results, path.stem, mode, runs)
+                results["lessons"][path.stem][mode]["cpu"] = machine["cpu"]
                 save_results(results, RESULTS_PATH)
                 if args.write_outputs and mode == "full":
                     write_outputs(path, runs[-1].notebook)

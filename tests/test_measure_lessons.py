@@ -42,6 +42,7 @@ EXPECTED_TIMES = {  # (total, exercises) as each lesson states them
     "07_inside_a_cnn": (75, 20),
     "08_transfer_learning": (70, 20),
     "09_use_your_model": (60, 15),
+    "10_scaling_up": (50, 15),
 }
 
 
@@ -124,6 +125,15 @@ included), measured with `docs/measure_lessons.py` on Test CPU (2 cores), Tensor
 
 def test_renders_the_table() -> None:
     assert ml.render_table(RESULTS, LESSONS) == EXPECTED_TABLE
+
+
+def test_the_table_says_which_cpu_ran_which_lesson() -> None:
+    results = {**RESULTS, "lessons": {
+        "00_intro": {"full": {**RESULTS["lessons"]["00_intro"]["full"], "cpu": "Old CPU"}},
+        "01_cnn": {"fast": {**RESULTS["lessons"]["01_cnn"]["fast"], "cpu": "Test CPU"}},
+    }}
+    footer = ml.render_table(results, LESSONS).splitlines()[-1]
+    assert "on Old CPU (lesson 00) and Test CPU (lesson 01) (2 cores)" in footer
 
 
 def test_full_totals_appear_once_every_lesson_is_measured() -> None:

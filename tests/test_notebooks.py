@@ -24,10 +24,10 @@ IDS = [p.stem for p in NOTEBOOKS]
 
 LESSONS = ["00_prerequisites", "01_mnist_cnn", "02_cifar10_cnn", "03_data_augmentation",
            "04_confusion_matrix", "05_custom_folder_dataset", "06_save_and_load",
-           "07_inside_a_cnn", "08_transfer_learning", "09_use_your_model"]
+           "07_inside_a_cnn", "08_transfer_learning", "09_use_your_model", "10_scaling_up"]
 
 
-def test_all_ten_lessons_exist() -> None:
+def test_all_eleven_lessons_exist() -> None:
     assert IDS == LESSONS
 
 

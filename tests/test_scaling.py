@@ -43,6 +43,20 @@ def test_the_cifar_recipe_is_dominated_by_its_three_last_convolutions() -> None:
     assert sum(table.share(row.name) for row in biggest) > 0.9
 
 
+def test_the_macs_plot_has_one_labelled_bar_per_weighted_layer() -> None:
+    table = scaling.count_macs(tiny_model())
+    fig = scaling.plot_macs(table)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["dense", "depth", "sep", "conv"]
+    widths = [bar.get_width() for bar in ax.patches]
+    assert widths == pytest.approx([r.macs / 1e6 for r in table.layers if r.macs][::-1])
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    shares = [t.get_text() for t in ax.texts]
+    assert shares[-1] == f"{table.share('conv'):.0%}"
+    with pytest.raises(ValueError, match="no layer with multiply-adds"):
+        scaling.plot_macs(scaling.MacsTable("empty", ()))
+
+
 def test_step_timing_and_peak_rate_are_measured() -> None:
     model = models.better_mnist_model(steps_per_epoch=4, epochs=1)
     images = np.zeros((64, 28, 28, 1), np.uint8)
