@@ -18,7 +18,7 @@ BENCH_ARGS ?=
 # namespaced file in the environment's overrides.d: a learner's own settings still win.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/cnn-course.json
 
-.PHONY: help venv dev data lab test lint format clean bench hub
+.PHONY: help venv dev data lab test lint format clean bench hub site
 
 help:
 	@echo "make lab    install (once), fetch the datasets, start JupyterLab on notebooks/"
@@ -30,6 +30,7 @@ help:
 	@echo "            writes benchmarks/results.md and results.json; options: BENCH_ARGS=..."
 	@echo "make hub    try the workshop JupyterHub on http://127.0.0.1:8000 (docs/hosting.md);"
 	@echo "            needs Node.js: npm install -g configurable-http-proxy"
+	@echo "make site   build the course website into site/_build/html (the stored outputs; runs nothing)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +80,15 @@ hub: venv data
 	$(BIN)/python -m pip install --quiet -r hub/requirements.txt
 	$(BIN)/python hub/preflight.py
 	HUB_MODE=local $(BIN)/jupyterhub -f hub/jupyterhub_config.py
+
+# The course website: the lessons with their stored outputs (never executed) and the guides,
+# with Sphinx, MyST-NB and sphinx-book-theme, offline (site/conf.py, site/course_site.py).
+# SITE_ARGS=... passes options to sphinx-build (for example -E to reread every page).
+SITE_ARGS ?=
+site: dev
+	$(BIN)/sphinx-build -b html -q -W --keep-going -c site -d site/_build/doctrees $(SITE_ARGS) \
+		. site/_build/html
+	@echo "site: open site/_build/html/index.html"
 
 format: dev
 	$(BIN)/ruff check --fix .
