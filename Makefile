@@ -10,7 +10,9 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 # Test processes: 2 halves the wall time on a 2-core machine (one process keeps one core
 # busy: most test time is Python, not TensorFlow). Each file, and so each notebook, runs in
-# one process. More workers need about 2.5 GB of memory each.
+# one process. More workers need about 2.5 GB of memory each. --no-loadscope-reorder keeps
+# the order of conftest.py's SLOW_FIRST (xdist would otherwise hand out the files with the
+# most tests first, and the hub's long load test, which has few, last).
 TEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
@@ -66,7 +68,7 @@ lint: dev
 test: dev
 	$(BIN)/ruff check .
 	COURSE_FAST=1 $(BIN)/python -m pytest -v -p no:cacheprovider tests notebooks \
-		-n $(TEST_WORKERS) --dist loadfile \
+		-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=900 $(PYTEST_ARGS)
 
 # Each recipe trains in its own process; MNIST pair 3 times, CIFAR-10 pair once (see --help).

@@ -21,9 +21,9 @@ def pytest_collectstart(collector):
 
 
 # The slowest test files, measured with --durations (2-core machine, fast mode), slowest
-# first. `make test` hands whole files to 2 workers in collection order (--dist loadfile);
-# starting the long files first keeps one worker from running a 2-minute file alone at the
-# end (longest-first scheduling): it saved about 1 minute of wall time.
+# first. `make test` hands whole files to 2 workers in collection order (--dist loadfile
+# --no-loadscope-reorder); starting the long files first keeps one worker from running a
+# 3-minute file alone at the end (longest-first scheduling).
 SLOW_FIRST = (
     "tests/test_hub.py",
     "tests/test_rerun_lessons.py",

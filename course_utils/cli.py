@@ -62,7 +62,7 @@ def _fetch(args: argparse.Namespace) -> int:
 def _doctor(args: argparse.Namespace) -> int:
     from . import doctor
 
-    return doctor.main(args.data_dir, quick=args.quick, as_json=args.json)
+    return doctor.main(args.data_dir, quick=args.quick, as_json=args.json, dev=args.dev)
 
 
 def _check_folder(args: argparse.Namespace) -> int:
@@ -184,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--quick", action="store_true",
                         help="only look that dataset files are there; do not hash them")
     doctor.add_argument("--json", action="store_true", help="print the results as JSON")
+    doctor.add_argument("--dev", action="store_true",
+                        help="also check the course authors' tools (requirements-dev.txt: "
+                        "tests, linters, the website)")
 
     check = _command(
         sub, "check-folder", _check_folder,

@@ -22,7 +22,9 @@ equal to ``requires-python`` in ``pyproject.toml`` by a test.
 
 ``run_checks(hub=True)`` adds what the workshop hub of ``hub/`` needs (``check_hub``, which
 ``hub/preflight.py`` prints): its packages (``hub/requirements.txt``) and the
-``configurable-http-proxy`` program (npm).
+``configurable-http-proxy`` program (npm). ``run_checks(dev=True)`` (``doctor --dev``) adds
+the course authors' tools of ``requirements-dev.txt`` (``check_dev``): pytest, the linters,
+Sphinx and MyST-NB for ``make site``.
 """
 
 from __future__ import annotations
@@ -120,6 +122,12 @@ def check_hub() -> list[Check]:
     if result.returncode != 0 or not version:
         return [*rows, Check(PROXY, FAIL, f"{program} --version failed", fix)]
     return [*rows, Check(PROXY, OK, f"{version} ({program})")]
+
+
+def check_dev() -> list[Check]:
+    """The course authors' tools (``requirements-dev.txt``): tests, linters, the website."""
+    return [Check(row.name, OK if row.ok else FAIL, row.detail, row.fix)
+            for row in packages.check_dev_packages()]
 
 
 # --------------------------------------------------------------------------- TensorFlow
@@ -313,10 +321,12 @@ def check_dataset(found: data.DatasetStatus) -> Check:
 # --------------------------------------------------------------------------- all together
 
 
-def run_checks(root: Path | None = None, quick: bool = False, hub: bool = False) -> list[Check]:
+def run_checks(root: Path | None = None, quick: bool = False, hub: bool = False,
+               dev: bool = False) -> list[Check]:
     """Run every check and return the rows (the data directory is ``root`` or the usual one).
 
-    ``hub=True`` adds the workshop hub's rows (``check_hub``).
+    ``hub=True`` adds the workshop hub's rows (``check_hub``), ``dev=True`` the course
+    authors' tools (``check_dev``).
     """
     root = root or config.data_dir()
     entries = data.all_entries()
@@ -327,7 +337,8 @@ def run_checks(root: Path | None = None, quick: bool = False, hub: bool = False)
     rows = [check_python(), *check_packages(), check_widgets(), *check_tensorflow(),
             check_memory(), check_disk(root, missing), check_writable(root, missing)]
     rows += [check_dataset(status) for status in found]
-    return [*rows, *check_hub()] if hub else rows
+    rows += check_hub() if hub else []
+    return rows + (check_dev() if dev else [])
 
 
 def summary(rows: list[Check]) -> str:
@@ -351,11 +362,14 @@ def format_table(rows: list[Check]) -> str:
 
 
 def main(root: Path | None = None, quick: bool = False, as_json: bool = False,
-         hub: bool = False) -> int:
-    """Print the report (and the hub's rows when ``hub``); return 0 when nothing FAILed, else 1."""
+         hub: bool = False, dev: bool = False) -> int:
+    """Print the report (with the hub's rows when ``hub``, the authors' tools when ``dev``).
+
+    Returns 0 when nothing FAILed, else 1.
+    """
     if not as_json:
         print("Checking your setup (importing TensorFlow takes a few seconds)...", file=sys.stderr)
-    rows = run_checks(root, quick, hub)
+    rows = run_checks(root, quick, hub, dev)
     failed = any(r.status == FAIL for r in rows)
     if as_json:
         print(json.dumps({"ok": not failed, "checks": [asdict(r) for r in rows]}, indent=2))

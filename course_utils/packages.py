@@ -18,7 +18,9 @@ Where the list comes from:
 
 The workshop hub (``hub/``) has one list of its own, ``hub/requirements.txt``
 (JupyterHub and its helpers, none of the course's packages again);
-``check_hub_packages()`` checks it, for the doctor's ``check_hub``.
+``check_hub_packages()`` checks it, for the doctor's ``check_hub``. The course
+authors' tools (tests, linters, the website's Sphinx) are in
+``requirements-dev.txt``: ``check_dev_packages()``, for ``doctor --dev``.
 
 ``binder/requirements.txt`` and ``pyproject.toml`` repeat the list;
 ``tests/test_packages.py`` checks that they say the same as
@@ -47,6 +49,9 @@ REQUIREMENTS_FILE = Path(__file__).resolve().parent.parent / "requirements.txt"
 
 HUB_REQUIREMENTS_FILE = REQUIREMENTS_FILE.parent / "hub" / "requirements.txt"
 """The workshop hub's own packages (JupyterHub and its helpers), on top of the course's."""
+
+DEV_REQUIREMENTS_FILE = REQUIREMENTS_FILE.parent / "requirements-dev.txt"
+"""The course authors' tools (tests, linters, the website), on top of the course's and the hub's."""
 
 DISTRIBUTION = "course-utils"
 """The name this package is installed under (``pyproject.toml``'s ``[project].name``)."""
@@ -181,20 +186,37 @@ def check_packages() -> list[PackageCheck]:
     return rows
 
 
+def check_package_list(path: Path, label: str) -> list[PackageCheck]:
+    """Check every requirement line of another package list (``label``: its name as shown).
+
+    Lines that include other files (``-r requirements.txt``) are left out: those lists have
+    checks of their own. One failed row when the file is not there.
+    """
+    if not path.is_file():
+        return [PackageCheck(f"{label} package list", False, f"{path} not found",
+                             "Run this from a clone of the course's repository.")]
+    rows = []
+    for line in read_requirement_lines(path):
+        try:
+            rows.append(check_requirement(line, list_file=label))
+        except InvalidRequirement as err:
+            rows.append(PackageCheck(line, False, f"cannot read this line of {path}: {err}",
+                                     f"Correct the line in {label}."))
+    return rows
+
+
 def check_hub_packages(path: Path | None = None) -> list[PackageCheck]:
     """Check the workshop hub's packages (``hub/requirements.txt``, or ``path``); one row a line.
 
     One failed row when the file is not there: the hub needs the course's repository.
     """
-    path = path or HUB_REQUIREMENTS_FILE
-    if not path.is_file():
-        return [PackageCheck("hub package list", False, f"{path} not found",
-                             "Run the hub from a clone of the course's repository.")]
-    rows = []
-    for line in read_requirement_lines(path):
-        try:
-            rows.append(check_requirement(line, list_file="hub/requirements.txt"))
-        except InvalidRequirement as err:
-            rows.append(PackageCheck(line, False, f"cannot read this line of {path}: {err}",
-                                     "Correct the line in hub/requirements.txt."))
-    return rows
+    return check_package_list(path or HUB_REQUIREMENTS_FILE, "hub/requirements.txt")
+
+
+def check_dev_packages(path: Path | None = None) -> list[PackageCheck]:
+    """Check the course authors' tools (``requirements-dev.txt``, or ``path``); one row a line.
+
+    The tests, the website's Sphinx and MyST-NB, the linters: what ``make dev`` installs on
+    top of the course's and the hub's packages (those have their own rows).
+    """
+    return check_package_list(path or DEV_REQUIREMENTS_FILE, "requirements-dev.txt")

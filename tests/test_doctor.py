@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from data_helpers import jpeg, make_course_data, pin
+from packaging.requirements import Requirement
 from test_packages import only_installed
 
 from conftest import ROOT
-from course_utils import cli, data, doctor
+from course_utils import cli, data, doctor, packages
 
 
 @pytest.fixture
@@ -321,3 +322,35 @@ def test_hub_package_out_of_range_fails(course_dir: Path, monkeypatch: pytest.Mo
     only_installed(monkeypatch, {"jupyterhub": "4.1.6"})
     row = {r.name: r for r in doctor.check_hub()}["jupyterhub"]
     assert row.status == doctor.FAIL and "pip install -r hub/requirements.txt" in row.fix
+
+
+# ------------------------------------------------------------- the authors' tools (dev=True)
+
+
+def test_dev_rows_only_when_asked(course_dir: Path) -> None:
+    dev_list = ROOT / "requirements-dev.txt"
+    names = {Requirement(ln).name for ln in packages.read_requirement_lines(dev_list)}
+    assert {"pytest", "nbval", "sphinx", "myst-nb", "sphinx-book-theme"} <= names
+    assert not names & set(_rows())  # the learner's report has none of them
+    rows = _rows(dev=True)
+    assert names <= set(rows)
+    # this environment was made by `make dev`: every tool is there, in its range
+    assert all(rows[name].status == doctor.OK for name in names), _fails(rows)
+
+
+def test_a_missing_dev_tool_fails_with_the_dev_lists_fix(
+    course_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    only_installed(monkeypatch, {"sphinx": None, "myst-nb": "0.17.2"})
+    rows = {r.name: r for r in doctor.check_dev()}
+    assert rows["sphinx"].status == doctor.FAIL
+    assert rows["sphinx"].fix.endswith("(or pip install -r requirements-dev.txt).")
+    assert rows["myst-nb"].status == doctor.FAIL
+    assert rows["myst-nb"].detail.startswith("0.17.2 installed")
+
+
+def test_doctor_dev_on_the_command_line(course_dir: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    cli.main(["doctor", "--quick", "--dev", "--json", "--data-dir", str(course_dir)])
+    report = json.loads(capsys.readouterr().out)
+    assert "sphinx-book-theme" in {check["name"] for check in report["checks"]}
