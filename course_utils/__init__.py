@@ -40,8 +40,9 @@ yourself), so TensorFlow's C++ log lines (``failed call to cuInit``,
 ``NodeDef mentions attribute ...``), which mean nothing to a learner, stay out
 of the notebook. It works only before TensorFlow is first imported: import
 ``course_utils`` first. The few notices TensorFlow prints while it loads
-(``oneDNN custom operations are on``, "Could not find cuda drivers") survive it;
-they are harmless.
+(``oneDNN custom operations are on``, "Could not find cuda drivers"), which that
+setting cannot hide, are dropped by ``course_utils.quiet`` from the first
+``import tensorflow``; every other line still shows.
 
 From a terminal: ``python -m course_utils --help`` (download the data, check your
 setup with ``doctor``, check a folder of images, pack the data for a workshop).
@@ -51,6 +52,10 @@ import os
 
 # Before anything can import TensorFlow: its C++ logging reads this once, at import.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from . import quiet  # noqa: E402
+
+quiet.install()  # the first ``import tensorflow`` drops its load-time notices
 
 from .config import data_dir, epochs, fast_mode, fast_size, set_seed, short_path, shrink  # noqa: E402
 from .environment import check_environment, setup, show_source  # noqa: E402
