@@ -77,10 +77,12 @@ if "google.colab" in sys.modules:
 # which fixes the random seed (so you get the same numbers as in this notebook) and prints
 # which versions of Python, TensorFlow and Keras you are running.
 #
-# TensorFlow may print a few notices in red while it loads, such as "oneDNN custom operations
-# are on" (results can differ from another computer's in the last digits) or "Could not find
-# cuda drivers on your machine, GPU will not be used" (it uses the processor instead). They
-# are harmless; you can ignore them in every lesson.
+# TensorFlow prints a few notices while it loads, such as "oneDNN custom operations are on"
+# (results can differ from another computer's in the last digits) or "Could not find cuda
+# drivers on your machine, GPU will not be used" (it uses the processor instead). They are
+# harmless. `import course_utils` before TensorFlow keeps them out of your notebook (every other
+# message still shows), so you do not see them below; where TensorFlow is imported first, in
+# this course or elsewhere, they appear in red, and you can ignore them.
 
 # %%
 import math

@@ -40,9 +40,9 @@
 # - build a model from a written description, layer by layer, and check it;
 # - compare models on the validation split and evaluate the chosen one once on the test set.
 #
-# **Estimated time:** about 80 minutes, of which about 9 minutes are training on a 2-core laptop
-# (3.5 for the classic model, 5.5 for the better one: start a training cell, then read on while it
-# runs) and 20 minutes are exercises.
+# **Estimated time:** about 80 minutes, of which 6 to 9 minutes are training on a 2-core laptop
+# (2 to 3.5 for the classic model, 3.5 to 5.5 for the better one, on the two computers measured:
+# start a training cell, then read on while it runs) and 20 minutes are exercises.
 #
 # **Before you start:** lesson 01 (a CNN for MNIST, validation split, overfitting, dropout).
 
@@ -275,8 +275,8 @@ print(recipe)
 # Given the recipe, `pipelines.train_val_datasets` holds out the same last 10% of the training
 # images for validation as for the classic model, in batches of the recipe's size.
 # `models.compile_recipe` sets up Adam with the learning-rate schedule and the loss with label
-# smoothing. This training took about 5.5 minutes on the 2-core computer that ran this notebook
-# (about 41 seconds per epoch in the log below).
+# smoothing. This training took about 3.5 minutes on the 2-core computer that ran this notebook
+# (about 27 seconds per epoch in the log below).
 
 # %%
 better_epochs = course_utils.epochs(recipe.epochs)
@@ -286,12 +286,13 @@ history_better = better.fit(train_ds, validation_data=val_ds, epochs=better_epoc
 
 # %% [markdown]
 # *Figure: the better model's training history over 8 epochs. Left, accuracy: the training
-# accuracy rises from 0.5022<!--out--> to 0.8301<!--out-->; the validation accuracy starts far
-# below it (0.3354<!--out-->) while the learning rate is high, dips at epoch 3
-# (0.5918<!--out-->), then catches up and ends at 0.8204<!--out-->, next to the training curve.
-# Right, loss: both losses fall to about 0.94 (0.9374<!--out--> and 0.9485<!--out-->; label
-# smoothing keeps them well above 0); the validation loss, with a bump at epoch 3, stays just
-# above the training loss and meets it at the end.*
+# accuracy rises from 0.5007<!--out--> to 0.8299<!--out-->; the validation accuracy starts far
+# below it (0.3176<!--out-->) while the learning rate is high, jumps to the training curve at
+# epoch 2 (0.6736<!--out-->), stays flat at epochs 3 and 4, then catches up at epoch 7 and ends
+# at 0.8212<!--out-->, next to the training curve. Right, loss: both losses fall to about 0.94
+# (0.9368<!--out--> and 0.9455<!--out-->; label smoothing keeps them well above 0); the
+# validation loss starts high (2.0598<!--out-->), meets the training loss at epoch 2, stays
+# above it with a plateau at epochs 3 and 4, and meets it again at epochs 7 and 8.*
 
 # %%
 fig = plots.plot_history(history_better, title="Better CNN on CIFAR-10")
@@ -306,7 +307,7 @@ fig = plots.plot_history(history_better, title="Better CNN on CIFAR-10")
 # earlier, better epoch is gone: the classic model's best was 0.7174<!--out--> at epoch 9, but
 # it ended at 0.7092<!--out-->. With 5,000 validation images an accuracy near 0.8 is uncertain
 # by about √(0.8 · 0.2 / 5000) ≈ 0.006 (lesson 01 explains this standard error), so a gap of
-# ten percentage points is far beyond chance.
+# more than ten percentage points is far beyond chance.
 
 # %%
 chosen, final_model = choose_by_validation({
@@ -322,11 +323,11 @@ test_accuracy = evaluate_on_test(final_model, x_test, y_test)
 
 # %% [markdown]
 # *Figure: 16 test photos with the predicted class, the model's confidence and the true class:
-# first 8 mistakes, framed and titled in red, then 8 correct predictions in green. Half of the
-# mistakes are birds taken for other animals (deer, dog, frog), and one is an automobile taken
-# for a truck; the model was unsure about most of them (21% to 76%). Even the correct answers
-# often have moderate confidence (35% to 98%): label smoothing keeps the model from being
-# sure.*
+# first 8 mistakes, framed and titled in red, then 8 correct predictions in green. Three of the
+# mistakes are birds taken for other animals (deer, dog, cat), two are airplanes taken for a
+# dog and a ship, and one is an automobile taken for an airplane; the model was unsure about
+# all of them (20% to 62%). Even the correct answers often have moderate confidence (39% to
+# 98%): label smoothing keeps the model from being sure.*
 
 # %%
 probabilities = final_model.predict(x_test, batch_size=512, verbose=0)
@@ -343,7 +344,7 @@ fig = predictions.plot_predictions(x_test[order], y_test[order], probabilities[o
 # *Figure: an explorer with an image slider and a "Next mistake" button above a status line and
 # a picture. Left, a small photo of a horse; right, a horizontal bar chart of the probability
 # (0 to 1) of each of the 10 classes: the bar of the true class, horse, is green and reaches
-# about 0.94, deer and dog have short bars and the others are near 0.*
+# about 0.96<!--out-->, dog has a short bar and the others are near 0.*
 
 # %%
 # NBVAL_IGNORE_OUTPUT

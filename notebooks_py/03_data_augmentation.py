@@ -447,8 +447,8 @@ print(f"the epochs without augmentation alone took {fastest_plain:.1f} to "
 
 # %% [markdown]
 # The two times are close: in the run stored here the fastest augmented epoch took
-# 4.2<!--out--> s instead of 3.7<!--out--> s, while the epochs of one and the same training
-# took between 3.7<!--out--> and 6.4<!--out--> s. Flipping and shifting a batch of small
+# 2.6<!--out--> s instead of 2.3<!--out--> s, while the epochs of one and the same training
+# took between 2.3<!--out--> and 3.6<!--out--> s. Flipping and shifting a batch of small
 # images takes a few batched TensorFlow operations, which cost little next to the
 # convolutions; so little that the noise of the measurement is larger than the cost: run the
 # two trainings again and the ratio changes. Heavier augmentations (rotations, zooms) on
