@@ -372,18 +372,27 @@ def render_table(results: dict[str, Any], lessons: Sequence[Lesson]) -> str:
     )
     when = dates[0] if dates and dates[0] == dates[-1] else " to ".join(dates[:1] + dates[-1:])
     default_cpu = machine.get("cpu", "an unknown CPU")
-    by_cpu: dict[str, list[str]] = {}
+    cores = f"{machine.get('cores', '?')} cores"
+    # Which CPU timed which lessons, per mode: "(full mode on A (lessons 00, 01); fast mode on
+    # B (lesson 00) and A (lesson 01); 2 cores)". One CPU for everything is named once.
+    by_mode: dict[str, dict[str, list[str]]] = {}
     for stem, modes in sorted(results["lessons"].items()):
-        for cpu in dict.fromkeys(entry.get("cpu", default_cpu) for entry in modes.values()):
-            by_cpu.setdefault(cpu, []).append(stem[:2])
-    where = " and ".join(
-        f"{cpu} (lesson{'s' if len(stems) > 1 else ''} {', '.join(stems)})" for cpu, stems in
-        by_cpu.items()) if len(by_cpu) > 1 else default_cpu
+        for mode, entry in modes.items():
+            by_mode.setdefault(mode, {}).setdefault(entry.get("cpu", default_cpu), []).append(
+                stem[:2])
+    if len({cpu for by_cpu in by_mode.values() for cpu in by_cpu}) > 1:
+        per_mode = [
+            f"{mode} mode on " + " and ".join(
+                f"{cpu} (lesson{'s' if len(stems) > 1 else ''} {', '.join(stems)})"
+                for cpu, stems in by_mode[mode].items())
+            for mode in ("full", "fast") if mode in by_mode]
+        where = f"({'; '.join(per_mode)}; {cores})"
+    else:
+        where = f"on {default_cpu} ({cores})"
     lines += [
         "",
         f"Run times: median wall-clock time of a top-to-bottom run on a fresh kernel "
-        f"(kernel start included), measured with `docs/measure_lessons.py` on "
-        f"{where} ({machine.get('cores', '?')} cores), "
+        f"(kernel start included), measured with `docs/measure_lessons.py` {where}, "
         f"TensorFlow {machine.get('tensorflow', '?')}, {when or 'no date'}. "
         f"{MISSING} = not measured yet.",
     ]

@@ -347,9 +347,9 @@ fig = plot_filters(mnist_model, n=16)
 #
 # *Figure: three grids. First: a test digit 7 and 8 of its 28×28 feature maps after the first
 # convolution, grey images in which strokes or their edges stand out, some bright where the
-# stroke is, some along one side of it. Second: 8 maps of 14×14 after the first block, still
-# recognisable as the 7. Third: 8 maps of 7×7 after the second block, blocky patterns of a
-# few bright pixels in which the digit's shape is hard to see.*
+# stroke is, some along one side of it. Second: 8 maps of 14×14 after the first block, most
+# still recognisable as the 7. Third: 8 maps of 7×7 after the second block, blocky patterns
+# of a few bright pixels in which the digit's shape is hard to see.*
 
 # %%
 test_digit = x_test[0, :, :, np.newaxis]
@@ -364,11 +364,12 @@ for name in mnist_stages:
 # %% [markdown]
 # From one grid to the next the maps get smaller and there are more of them. In the first
 # grid you can still see the 7 in every map, each stressing other strokes or edges. In the
-# 14×14 grid some maps keep only one part: the diagonal stroke alone, or the top bar. In the
-# last one, 7×7 pixels, each map is a few bright cells; some still sit where the bar or the
-# diagonal was, others are spots you could not name. What the last maps encode is what the
-# dense head needs to tell the digits apart, not what a human needs to recognise them. That
-# is a description of these pictures, not a proof: section 5 measures.
+# 14×14 grid some maps stress one part: map 4 keeps the diagonal stroke alone, map 0 is
+# brightest on the top bar. In the last one, 7×7 pixels, each map is a few bright cells;
+# some still sit where the bar or the diagonal was, others are spots you could not name.
+# What the last maps encode is what the dense head needs to tell the digits apart, not what
+# a human needs to recognise them. That is a description of these pictures, not a proof:
+# section 5 measures.
 
 # %% [markdown]
 # ## 4. What a trained CIFAR-10 network learned
@@ -498,10 +499,12 @@ for i, occ, cam in zip(right, occlusion, heat[:4], strict=True):
 # %% [markdown]
 # The two methods answer the same question in different ways; where their maps agree
 # (a correlation near +1), you can trust the answer more than either map alone. Here they
-# agree for the airplane (+0.76<!--out-->) and the dog (+0.69<!--out-->), weakly for the
-# horse (+0.36<!--out-->), and not for the automobile (−0.29<!--out-->): for that photo,
-# at least one of the two maps is misleading, and a single heatmap would not have told you.
-# Look at the airplane: both methods put the evidence *below* the plane, on the sky.
+# agree best for the airplane (+0.67<!--out-->) and the dog (+0.62<!--out-->), less for the
+# horse (+0.45<!--out-->), and hardly for the bird (+0.26<!--out-->): its Grad-CAM is
+# reddest on the grass at the lower right, its occlusion map just below the bird's body,
+# around the legs. For that photo one map alone would not tell you where the evidence lies.
+# Look at the airplane: the occlusion map puts the evidence *below* the plane, on the sky,
+# and Grad-CAM's red runs from the plane down over the same sky.
 #
 # ### Test the hypothesis: is it the green background?
 #
@@ -560,17 +563,18 @@ for name, selected in groups.items():
 # and green area; and "excess", the median over the images of green share minus green area
 # (above 0: more heat on green pixels than their area would give).
 #
-# **What the numbers show.** The 62<!--out--> birds this model took for deer are much
-# greener photos than the birds it got right: green is 41%<!--out--> of the median photo
-# against 24%<!--out-->. So the link lesson 04 saw in the data holds for this model's
-# mistakes too. But the model's evidence is not on the green: their green share
-# (40%<!--out-->) is what the green area alone would give (excess +0%<!--out-->), and their
-# border share (41%<!--out-->) is that of the birds it got right (40%<!--out-->), both below
-# the 44%<!--out--> of a heatmap spread evenly. The same holds for all the wrong birds and
-# deer: no group has more heat on green than its area. At the resolution of this layer, the
+# **What the numbers show.** The 69<!--out--> birds this model took for deer are much
+# greener photos than the birds it got right: green is 39%<!--out--> of the median photo
+# against 25%<!--out-->. So the link lesson 04 saw in the data holds for this model's
+# mistakes too. But the model's evidence does not favour the green: their median green share
+# (47%<!--out-->) is above their median green area, yet image by image the heat on green is
+# what the green area alone would give (excess +0%<!--out-->); and their border share
+# (34%<!--out-->) is below that of the birds it got right (40%<!--out-->), both below the
+# 44%<!--out--> of a heatmap spread evenly. The same holds for all the wrong birds and deer:
+# no group has a median excess above +0%<!--out-->. At the resolution of this layer, the
 # hypothesis "the model judges these photos by their green background" is **not
-# supported**. The mistakes go with green photos, yet the evidence the model used lies
-# elsewhere.
+# supported**. The mistakes go with green photos, yet the model puts no more of its evidence
+# on green pixels than their area would give.
 #
 # Two cautions before you conclude more. The heatmap has 4×4 cells of 8×8 pixels, too coarse
 # to separate a small bird from the grass right next to it (the bird → deer photo in the

@@ -120,7 +120,7 @@ print(f"kept epoch {trained.best_epoch}: validation accuracy {trained.val_accura
 
 # %% [markdown]
 # The validation accuracy jumps from epoch to epoch, as in lesson 05, and the checkpoint kept
-# epoch 3<!--out-->: 0.6157<!--out--> on the validation cells, about six answers in ten right.
+# epoch 2<!--out-->: 0.6846<!--out--> on the validation cells, about seven answers in ten right.
 # It is a quick model, trained for four epochs on small images; good enough to learn how to
 # put a model to work, and section 4 shows how far to trust it.
 #
@@ -203,7 +203,7 @@ for name, pixels in [("sideways", sideways), ("upright", model_view(photo, (60, 
     print(f"{name:9} {class_names[best]:<11} {probabilities[best]:.3f}")
 
 # %% [markdown]
-# Here it hardly matters: MONOCYTE at 0.974<!--out--> sideways and 0.975<!--out--> upright.
+# Here it hardly matters: MONOCYTE at 0.999<!--out--> sideways and 0.993<!--out--> upright.
 # A blood cell on a slide has no up or down, and the training folder holds each cell several
 # times, turned and shifted (lesson 05 showed eight copies of one cell), so this model has
 # learned to ignore a quarter turn, and even the squashing. That is a property of this data,
@@ -279,11 +279,13 @@ for path in sorted(odd_dir.iterdir()):
 
 # %% [markdown]
 # Each refusal is one sentence that says what to do, and nothing was read sideways or
-# squashed. Look at the grey photo: without the colours of the stain the model changes its
-# answer (NEUTROPHIL at 0.461<!--out--> instead of MONOCYTE), so it relies on colour; the
-# 16-bit PNG, the same grey picture stored with 65,536 levels instead of 256, gets the same
-# answer once `read_photo` scales it to 0–255 (Pillow's plain `convert("RGB")` would clip it
-# to white). A model is only as good as the photos are like its training photos.
+# squashed. Look at the grey photo: without the colours of the stain the model keeps its
+# answer but is much less sure of it (MONOCYTE at 0.765<!--out--> instead of 0.992<!--out-->
+# for the same photo in colour, `transparent.png`), so colour counts in its answer; one photo
+# cannot tell you how often grey would change the class itself. The 16-bit PNG, the same grey
+# picture stored with 65,536 levels instead of 256, gets the same answer once `read_photo`
+# scales it to 0–255 (Pillow's plain `convert("RGB")` would clip it to white). A model is only
+# as good as the photos are like its training photos.
 #
 # The 40-megapixel photo is decoded at a reduced scale, which JPEG allows, and then shrunk:
 # it takes a fraction of a second instead of filling the memory. (Over 89 million pixels,
@@ -360,8 +362,9 @@ print(f"wrong: {wrong_unsure} of the {len(unsure)} least confident, "
 
 # %% [markdown]
 # A low probability is a useful sign: the share of wrong answers among the least confident
-# photos is higher than among all of them (compare the two numbers of the last line). It is
-# not a guarantee; the next section asks how much the probabilities mean.
+# photos is higher than among all of them (the last line: 5<!--out--> of 8 against
+# 31<!--out--> of 100). It is not a guarantee: three of the eight are right, and eight photos
+# are a hint, not a measurement; the next section asks how much the probabilities mean.
 #
 # **Your own folder:** put the path of a folder of your photos below and run the cell. With
 # this model they should be blood-cell photos, or the answers mean nothing (section 4 says
@@ -407,11 +410,12 @@ fig = plot_reliability(val_labels, val_probabilities,
 # %% [markdown]
 # Every point lies **below** the diagonal: the model is overconfident, right less often than
 # its probability says. The table gives the numbers: when its top probability is between 0.9
-# and 1.0 (647<!--out--> of the 1,931<!--out--> validation photos, mean 0.973<!--out-->), it
-# is right 0.892<!--out--> of the time; between 0.8 and 0.9 only 0.580<!--out-->, a gap of 27
-# points. The **expected calibration error**, 0.144<!--out-->, is the mean of the gaps
-# weighted by the number of answers in each bin. So for this model, "90%" means about
-# "89%" at the top and much less below it: let a person check everything under 0.9.
+# and 1.0 (822<!--out--> of the 1,931<!--out--> validation photos, mean 0.973<!--out-->), it
+# is right 0.936<!--out--> of the time; between 0.8 and 0.9 only 0.734<!--out-->, a gap of 12
+# points. The **expected calibration error**, 0.094<!--out-->, is the mean of the gaps
+# weighted by the number of answers in each bin. So for this model, "97%" means about "94%"
+# at the top, and between 0.4 and 0.9 it is right 12 to 18 points less often than it says:
+# let a person check everything under 0.9.
 #
 # (Calibration can be improved after training, for example by *temperature scaling*, which
 # divides the logits by one number fitted on the validation split; see further reading.)
@@ -468,7 +472,8 @@ print(health)
 # answer MONOCYTE with probability 0.975; three bars for the top classes; and the note that
 # the photo was turned upright.](../docs/images/09_web_service.png)
 #
-# (The picture was taken with this lesson's model by the same page the browser test opens.)
+# (The picture was taken by the same page the browser test opens, with the model of an earlier
+# run of this lesson; your run, like the one below, gives a somewhat different probability.)
 #
 # Send the phone photo with `requests`, as any program would:
 

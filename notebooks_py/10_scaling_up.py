@@ -40,7 +40,7 @@
 #   `MultiWorkerMirroredStrategy` (several machines), using the global batch size;
 # - stop a training run and resume it from its last finished epoch with `BackupAndRestore`.
 #
-# **Estimated time:** about 50 minutes, of which about 4 minutes are training on a 2-core
+# **Estimated time:** about 50 minutes, of which 1.5 to 4 minutes are training on a 2-core
 # laptop and 15 minutes are exercises.
 #
 # **Before you start:** lesson 02 (the better CIFAR-10 recipe, its learning-rate schedule).
@@ -141,13 +141,15 @@ print(f"training: {table.training_macs(128) / 1e9:.2f} billion multiply-adds a s
 print(f"reaching the peak would make training {peak.macs_per_s / achieved:.1f} times faster")
 
 # %% [markdown]
-# Training reaches 48%<!--out--> of what a matrix product reaches on this computer. The
+# Training reaches 79%<!--out--> of what a matrix product reaches on this computer. The
 # rest goes to what is not one big product: the small images of the later layers, batch
 # normalization, pooling, the optimizer, and moving data between them. So on this CPU, better
-# software could make training at most about 2.1<!--out--> times faster. More speed needs
-# more multiply-adds per second, which is what a GPU has: NVIDIA specifies 65 TFLOPS in float16
-# for a T4 (Colab's free GPU), about 32,000 billion multiply-adds a second, against the tens
-# measured here. Real training reaches only part of such a peak too; section 2 is how to try.
+# software could make training at most about 1.3<!--out--> times faster. (If the share comes
+# out near or above 100%, another program was using the processor while the matrix product
+# was timed: close it and run the cell again.) More speed needs more multiply-adds per second,
+# which is what a GPU has: NVIDIA specifies 65 TFLOPS in float16 for a T4 (Colab's free GPU),
+# about 32,000 billion multiply-adds a second, against about a hundred billion measured here.
+# Real training reaches only part of such a peak too; section 2 is how to try.
 
 # %% [markdown]
 # ## 2. On a GPU
@@ -185,9 +187,16 @@ print(peak)
 print(scaling.peak_rate(dtype="bfloat16", repeats=course_utils.fast_size(5, 2)))
 
 # %% [markdown]
-# Here `mixed_bfloat16` made a step 9.2<!--out--> times slower: this processor multiplies bfloat16
-# no faster than float32 (compare the two matrix products), and converting between the two
-# costs time. Keep float32 on a CPU like this one.
+# Here a `mixed_bfloat16` step took 0.7<!--out--> times as long as a float32 one. This
+# processor multiplies bfloat16 numbers fast, probably with instructions made for them (recent
+# server processors have AVX-512 BF16): its bfloat16 matrix product reached 203.6<!--out-->
+# billion multiply-adds a second against 106.9<!--out--> in float32.
+# The step gains much less than the products, because only part of a step is products and
+# every layer converts between the two formats. Where a processor has no such instructions,
+# bfloat16 is emulated and the same cell measures a slower step (9.2 times slower, in an
+# earlier run of this lesson on another 2-core machine). So measure it on your own computer,
+# and if it pays, compare the validation accuracy too: bfloat16 keeps only 8 bits of each
+# number's precision.
 #
 # **Batch size and learning rate go together.** A GPU is faster with bigger batches (more
 # work at once), but a batch twice as big gives half as many steps an epoch. The linear
@@ -238,8 +247,8 @@ for name, chosen in (("no strategy", None), ("MirroredStrategy", strategy)):
           f"validation accuracy {history.history['val_accuracy'][-1]:.4f}")
 
 # %% [markdown]
-# Both validation accuracies are low: 0.1605<!--out--> without the strategy and
-# 0.2205<!--out--> with it. Low, probably because of batch normalization: while training, it
+# Both validation accuracies are low: 0.1745<!--out--> without the strategy and
+# 0.2110<!--out--> with it. Low, probably because of batch normalization: while training, it
 # scales each batch with that batch's own mean and variance; for predictions it uses running
 # averages of them, which move only 1% of the way towards each new batch (`momentum=0.99`).
 # After 141<!--out--> steps, 0.99¹⁴¹ = 24% of each average is still its starting value, so
@@ -261,18 +270,18 @@ for name, fitted in trained.items():
 
 # %% [markdown]
 # With each batch's own statistics both models get more than half of the answers right
-# (0.5375<!--out--> and 0.5355<!--out-->), 0.2 points apart instead of 6: they did learn,
+# (0.5415<!--out--> and 0.5380<!--out-->), 0.35 points apart instead of almost 4: they did learn,
 # about equally well, and the hypothesis holds. The running averages only need more steps
 # (lesson 02's eight epochs give them about 2,800). The two models are not exactly equal: each
 # replica's batch normalization computes its statistics over its own 64 images, not all 128,
 # and the random augmentation draws differ. The strategy does not change what the model learns.
 #
-# The strategy took 45.0<!--out--> s against 36.7<!--out--> s without it: slower, as you should
-# expect here. The two logical devices share the same two cores, which TensorFlow already kept
-# busy with one device, and the strategy adds the work of splitting batches and adding
-# gradients. With two real GPUs each replica has a processor of its own, and the same code can
-# run close to twice as fast once the model is big enough for the adding to be cheap next to
-# the products (not measured here: no GPU).
+# The strategy took 12.9<!--out--> s against 11.4<!--out--> s without it: a little longer.
+# Slower is what you should expect here: the two logical devices share the same two cores,
+# which TensorFlow already kept busy with one device, and the strategy adds the work of
+# splitting batches and adding gradients. With two real GPUs each replica has a processor of
+# its own, and the same code can run close to twice as fast once the model is big enough for
+# the adding to be cheap next to the products (not measured here: no GPU).
 
 # %% [markdown]
 # ## 4. Several machines: `MultiWorkerMirroredStrategy`
@@ -346,7 +355,7 @@ print("equal losses in every epoch:",
 # %% [markdown]
 # Both workers end with the same weights (equal checksums), the same losses and so the same
 # validation accuracy: they are two copies of one model, trained together. That accuracy,
-# 0.0870<!--out-->, is far below the training accuracy for the reason of section 3: after 64
+# 0.0860<!--out-->, is far below the training accuracy for the reason of section 3: after 64
 # steps the running averages of batch normalization are still more than half their starting
 # values (0.99⁶⁴ = 53%). Batch normalization's running
 # averages are left out of the checksum: each replica keeps its own (the layer's
@@ -499,13 +508,13 @@ passed = check_model_under_strategy(my_model, strategy)
 # NBVAL_IGNORE_OUTPUT
 show_quiz([
     Question(
-        "Training reaches about half of the matrix-product peak on your CPU. What would make "
+        "Training already reaches most of your CPU's matrix-product peak. What would make "
         "it several times faster?",
         ["A better optimizer", "Hardware with many more multiply-adds per second, such as a "
          "GPU", "Two logical CPU devices with MirroredStrategy"],
         answer=1,
-        explanation="Software can win at most the missing half; a GPU does many times more "
-                    "multiply-adds a second.",
+        explanation="Software can win at most the missing part of the peak; a GPU does many "
+                    "times more multiply-adds a second.",
     ),
     Question(
         "MirroredStrategy over 2 GPUs, and the pipeline's batch is 256. How many images does "
@@ -537,8 +546,9 @@ show_quiz([
 #
 # - Count multiply-adds from the shapes and compare the achieved rate with a matrix
 #   product's: it tells you how much software can still win and when you need other hardware.
-# - On a GPU the same code runs unchanged; mixed precision pays on Tensor Cores, not on a CPU
-#   like this one (measured: slower).
+# - On a GPU the same code runs unchanged; mixed precision pays on Tensor Cores. On a CPU,
+#   `mixed_bfloat16` pays only with bfloat16 instructions (measured here: a step 0.7 times
+#   as long); elsewhere it is slower. Measure before you switch.
 # - A strategy's batch is the global batch; build and compile under `strategy.scope()`; a
 #   bigger global batch starts from a proportionally bigger learning rate.
 # - Two logical devices on the same cores do not go faster; the strategy pays with devices of

@@ -133,7 +133,8 @@ def test_the_table_says_which_cpu_ran_which_lesson() -> None:
         "01_cnn": {"fast": {**RESULTS["lessons"]["01_cnn"]["fast"], "cpu": "Test CPU"}},
     }}
     footer = ml.render_table(results, LESSONS).splitlines()[-1]
-    assert "on Old CPU (lesson 00) and Test CPU (lesson 01) (2 cores)" in footer
+    assert ("measured with `docs/measure_lessons.py` (full mode on Old CPU (lesson 00); "
+            "fast mode on Test CPU (lesson 01); 2 cores)") in footer
 
 
 def test_full_totals_appear_once_every_lesson_is_measured() -> None:

@@ -205,8 +205,7 @@ def test_stored_outputs_hold_no_machine_paths_or_tensorflow_log_lines(path: Path
 
 # Lessons whose stored full run is older than course_utils.quiet and still shows the notices.
 # Re-run one in full mode (docs/measure_lessons.py --write-outputs) and take it off the list.
-RUN_BEFORE_QUIET = {"05_custom_folder_dataset", "07_inside_a_cnn", "08_transfer_learning",
-                    "09_use_your_model", "10_scaling_up"}
+RUN_BEFORE_QUIET: set[str] = set()
 
 
 def _load_notices(path: Path) -> list[str]:
