@@ -57,14 +57,14 @@ if MODE not in ("workshop", "local"):
 # --------------------------------------------------------------------------- per-learner limits
 # A learner's memory limit is what their heaviest lesson needs, plus their Jupyter server, plus
 # headroom for what they try beyond the lesson, rounded up to a whole 256 MB:
-#   lesson 05's kernel at its peak, full mode (the highest in docs/lesson_times.json)  1674 MB
+#   lesson 05's kernel at its peak, full mode (the highest in docs/lesson_times.json)  1675 MB
 #   + the learner's server (jupyterhub-singleuser with JupyterLab; tests/test_hub.py
 #     measured 152 MB at its peak: test-artifacts/hub_load.json)                     + 160 MB
-#   = 1834 MB; x 1.15 headroom = 2109 MB; rounded up to 9 x 256 MB          = 2304 MB = 2.25 GB
+#   = 1835 MB; x 1.15 headroom = 2110 MB; rounded up to 9 x 256 MB          = 2304 MB = 2.25 GB
 # The limit covers all of a learner's processes: a second open lesson's kernel (600 MB and more)
 # may not fit next to lesson 05, so the kernels of closed notebooks are shut down after
 # KERNEL_IDLE_S. CPU: two cores, what the lessons are written and timed for (a 2-core laptop).
-LESSON_PEAK_MB = 1674
+LESSON_PEAK_MB = 1675
 SERVER_MB = 160
 HEADROOM = 1.15
 MEMORY_LIMIT_MB = math.ceil((LESSON_PEAK_MB + SERVER_MB) * HEADROOM / 256) * 256
