@@ -74,8 +74,10 @@ if "google.colab" in sys.modules:
 # ## Setup
 #
 # Run this cell first. It imports the libraries you need and calls `course_utils.setup()`,
-# which fixes the random seed (so you get the same numbers as in this notebook) and prints
-# which versions of Python, TensorFlow and Keras you are running.
+# which fixes the random seed (so a lesson run again on your computer prints the same numbers
+# every time) and prints which versions of Python, TensorFlow and Keras you are running.
+# Another kind of processor rounds some sums differently, so a trained model's numbers on
+# your computer can differ from the ones stored in these notebooks.
 #
 # TensorFlow prints a few notices while it loads, such as "oneDNN custom operations are on"
 # (results can differ from another computer's in the last digits) or "Could not find cuda
