@@ -203,27 +203,14 @@ def test_stored_outputs_hold_no_machine_paths_or_tensorflow_log_lines(path: Path
             )
 
 
-# Lessons whose stored full run is older than course_utils.quiet and still shows the notices.
-# Re-run one in full mode (docs/measure_lessons.py --write-outputs) and take it off the list.
-RUN_BEFORE_QUIET: set[str] = set()
-
-
-def _load_notices(path: Path) -> list[str]:
-    nb = nbformat.read(path, as_version=4)
-    return [line for cell in nb.cells for text in _output_texts(cell)
-            for line in text.splitlines() if quiet.is_notice(line)]
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_stored_outputs_hold_no_tensorflow_load_notices(path: Path) -> None:
-    notices = _load_notices(path)
-    if path.stem in RUN_BEFORE_QUIET:
-        assert notices, (f"{path.stem} no longer shows TensorFlow's load notices: take it off "
-                         "RUN_BEFORE_QUIET")
-    else:
-        assert not notices, (f"a stored output of {path.stem} holds TensorFlow's load notices "
-                             f"({notices[0][:80]!r}): import course_utils before TensorFlow, "
-                             "and re-run the lesson")
+    nb = nbformat.read(path, as_version=4)
+    notices = [line for cell in nb.cells for text in _output_texts(cell)
+               for line in text.splitlines() if quiet.is_notice(line)]
+    assert not notices, (f"a stored output of {path.stem} holds TensorFlow's load notices "
+                         f"({notices[0][:80]!r}): import course_utils before TensorFlow, "
+                         "and re-run the lesson")
 
 
 def test_the_output_patterns_catch_what_they_should() -> None:
